@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Idempotent setup for affectcast: installs or builds only what is missing, so a second run takes seconds.
+#   setup.sh run    system packages for serving, npm packages, mediasoup worker, build, ONNX models
+#   setup.sh test   the same, plus what the test suite needs (Chromium, espeak-ng, PyTorch, test media)
+# System packages are installed with apt when running as root; otherwise a missing one is an error that names it.
+set -euo pipefail
+MODE=${1:-run}
+case "$MODE" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+CACHE=${AFFECTCAST_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/affectcast}
+mkdir -p "$CACHE"
+step() { printf '[setup %s] %s\n' "$(date +%T)" "$*" >&2; }
+T0=$(date +%s)
+
+# --- 1. system packages -------------------------------------------------------------------------
+RUN_PKGS="ffmpeg"
+TEST_PKGS="chromium espeak-ng python3-torch python3-onnx python3-numpy"
+PKGS=$RUN_PKGS
+[ "$MODE" = test ] && PKGS="$PKGS $TEST_PKGS"
+missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done)
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "affectcast setup: missing Debian packages: $missing(install them as root: apt-get install $missing)" >&2
+    exit 1
+  fi
+  step "apt-get install $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null)" ] || apt-get update -q
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends $missing >/dev/null; }
+fi
+# mediasoup's worker links Debian's libuv, OpenSSL, libsrtp2 and abseil; its build needs meson from backports.
+if ! dpkg -s libuv1-dev libsrtp2-dev libssl-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler ninja-build >/dev/null 2>&1 \
+   || ! meson --version 2>/dev/null | grep -qE '^(1\.([1-9]|[1-9][0-9])|[2-9])\.'; then
+  [ "$(id -u)" = 0 ] || { echo "affectcast setup: the mediasoup worker's build dependencies are missing; run 'bash scripts/mediasoup-offline.sh deps' as root" >&2; exit 1; }
+  step "mediasoup worker build dependencies"
+  bash scripts/mediasoup-offline.sh deps >/dev/null
+fi
+
+# --- 2. npm packages ---------------------------------------------------------------------------
+# MEDIASOUP_WORKER_BIN skips mediasoup's postinstall (it would download a prebuilt worker, then pip);
+# ONNXRUNTIME_NODE_INSTALL=skip skips onnxruntime-node's CUDA download (the CPU provider is bundled).
+LOCK_SUM=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat node_modules/.affectcast-lock 2>/dev/null)" != "$LOCK_SUM" ]; then
+  step "npm ci"
+  MEDIASOUP_WORKER_BIN=skip ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.affectcast-lock
+fi
+
+# --- 3. mediasoup worker (about 4 min on 2 cores; seconds from the cache) -----------------------
+WORKER=node_modules/mediasoup/worker/out/Release/mediasoup-worker
+if [ ! -x "$WORKER" ]; then
+  step "mediasoup worker (cache: $CACHE/mediasoup-worker)"
+  MEDIASOUP_WORKER_CACHE="$CACHE/mediasoup-worker" bash scripts/mediasoup-offline.sh build node_modules/mediasoup >"$CACHE/mediasoup-build.log" 2>&1 \
+    || { tail -40 "$CACHE/mediasoup-build.log" >&2; exit 1; }
+  rm -rf node_modules/mediasoup/worker/out/Release/build   # 24 MB of objects, not needed at run time
+fi
+
+# --- 4. TypeScript and browser bundles ---------------------------------------------------------
+bash scripts/build.sh
+
+# --- 5. ONNX models (converted from the npm packages; skipped when the manifest verifies) ------
+node bin/affectcast.js models build
+
+# --- 6. test-only assets -----------------------------------------------------------------------
+if [ "$MODE" = test ]; then
+  bash scripts/test-media.sh
+fi
+step "ready in $(( $(date +%s) - T0 )) s"

@@ -1,0 +1,19 @@
+// What decoders hand to the analyzer. Frames are plain RGB so every model crops from the same pixels.
+
+export interface VideoFrame {
+  width: number;
+  height: number;
+  /** rgb24, row-major, width * height * 3 bytes. */
+  data: Uint8Array;
+  /** ms since epoch when the decoded frame reached Node (the start of the server-side latency budget). */
+  capturedAt: number;
+}
+
+export interface PcmChunk {
+  /** 16 kHz mono signed 16-bit samples. */
+  samples: Int16Array;
+  /** ms since epoch when the chunk reached Node. */
+  capturedAt: number;
+}
+
+export const PCM_SAMPLE_RATE = 16_000;

@@ -1,0 +1,88 @@
+// The whole configuration, validated once at boot (loadConfig) and then frozen. Defaults are safe:
+// loopback only, tokens required, no video stored.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const portRange = z
+  .object({ min: port, max: port })
+  .strict()
+  .refine((r) => r.min < r.max, { message: 'min must be below max' });
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export const ConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        /** Base of the URLs printed at start-up, when clients reach the server by another name (proxy, LAN address). */
+        publicUrl: z.url().optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Room whose meeting, overlay and dashboard URLs `serve` prints. */
+    room: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'room names use letters, digits, _ and - (at most 64)')
+      .default('demo'),
+    dataDir: z.string().min(1).default(path.join(os.homedir(), '.local', 'state', 'affectcast')),
+    auth: z
+      .object({
+        /** HMAC key for tokens. Without one, a random key is created once and kept in dataDir (mode 0600). */
+        secret: z.string().min(32, 'the token secret needs at least 32 characters').optional(),
+        tokenTtlHours: z.number().positive().max(24 * 366).default(24 * 30),
+      })
+      .strict()
+      .prefault({}),
+    sfu: z
+      .object({
+        workers: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+        /** Address the WebRTC transports listen on; loopback unless configured. */
+        listenIp: z.string().min(1).default('127.0.0.1'),
+        /** Address announced to browsers in ICE candidates, when it differs from listenIp (NAT, 0.0.0.0). */
+        announcedAddress: z.string().min(1).optional(),
+        rtcPorts: portRange.default({ min: 40000, max: 49999 }),
+        logLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+      })
+      .strict()
+      .prefault({}),
+    analyzer: z
+      .object({
+        /** Frames analysed per second per video stream; the decoder drops the rest before they reach Node. */
+        fps: z.number().min(0.5).max(30).default(10),
+        /** Longest side of decoded frames (aspect ratio kept). */
+        maxSide: z.number().int().min(128).max(1920).default(640),
+        /** UDP ports for the decoders' RTP/RTCP pairs; keep them outside sfu.rtcPorts. */
+        decoderPorts: portRange.default({ min: 50000, max: 59999 }),
+        minFaceScore: z.number().min(0).max(1).default(0.6),
+        maxFaces: z.number().int().min(1).max(32).default(8),
+      })
+      .strict()
+      .prefault({}),
+    models: z
+      .object({
+        profile: z.enum(['default', 'avmt']).default('default'),
+        dir: z.string().min(1).default(path.join(PROJECT_ROOT, 'models', 'build')),
+        /** Serve an export whose manifest says 'untrained' (benchmarks only). */
+        allowUntrained: z.boolean().default(false),
+        /** onnxruntime intra-op threads per session: 1 is fastest on small CPUs (threads spin). */
+        intraOpThreads: z.number().int().min(1).max(64).default(1),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .refine(
+    (c) => c.sfu.rtcPorts.max < c.analyzer.decoderPorts.min || c.analyzer.decoderPorts.max < c.sfu.rtcPorts.min,
+    { message: 'sfu.rtcPorts and analyzer.decoderPorts must not overlap', path: ['analyzer', 'decoderPorts'] },
+  );
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = Readonly<z.output<typeof ConfigSchema>>;

@@ -1,0 +1,50 @@
+// AffectEvent v1: what the analyzer publishes on socket.io /affect and what recordings store.
+// The schema is the contract; the TypeScript types are inferred from it so they cannot drift apart.
+import { z } from 'zod';
+import { ACTION_UNITS, EXPRESSIONS } from './labels.js';
+
+const unit = z.number().min(0).max(1);
+const signedUnit = z.number().min(-1).max(1);
+
+export const ExpressionSchema = z.enum(EXPRESSIONS);
+export const ActionUnitSchema = z.enum(ACTION_UNITS);
+
+const expressionProbs = z.object(
+  Object.fromEntries(EXPRESSIONS.map((e) => [e, unit])) as Record<(typeof EXPRESSIONS)[number], typeof unit>,
+);
+const actionUnitProbs = z.object(
+  Object.fromEntries(ACTION_UNITS.map((a) => [a, unit])) as Record<(typeof ACTION_UNITS)[number], typeof unit>,
+);
+
+export const FaceAffectSchema = z.object({
+  /** Stable while the face is tracked within one producer's stream. */
+  faceId: z.number().int().nonnegative(),
+  /** x, y, width, height normalised to the video frame (0..1). */
+  box: z.tuple([unit, unit, unit, unit]),
+  /** Detector confidence. */
+  score: unit,
+  valence: signedUnit.nullable(),
+  arousal: signedUnit.nullable(),
+  aus: actionUnitProbs.nullable(),
+  expression: z.object({ label: ExpressionSchema, probs: expressionProbs }),
+  /** Which model or named estimator produced each group of values, or 'unavailable'. */
+  provenance: z.object({ va: z.string().min(1), au: z.string().min(1), expression: z.string().min(1) }),
+});
+
+export const AffectEventSchema = z.object({
+  v: z.literal(1),
+  roomId: z.string().min(1),
+  peerId: z.string().min(1),
+  producerId: z.string().min(1),
+  /** ms since epoch when the frame reached the server (left the decoder). */
+  capturedAt: z.number(),
+  /** capturedAt → emit, in ms. */
+  latencyMs: z.number().nonnegative(),
+  model: z.object({ id: z.string().min(1), version: z.string().min(1) }),
+  faces: z.array(FaceAffectSchema),
+});
+
+export type FaceAffect = z.infer<typeof FaceAffectSchema>;
+export type AffectEvent = z.infer<typeof AffectEventSchema>;
+export type ExpressionProbs = FaceAffect['expression']['probs'];
+export type ActionUnitProbs = NonNullable<FaceAffect['aus']>;
