@@ -5,6 +5,8 @@ import { ACTION_UNITS, EXPRESSIONS } from './labels.js';
 
 const unit = z.number().min(0).max(1);
 const signedUnit = z.number().min(-1).max(1);
+/** 'model:<id>@<version>', 'estimator:<name>' or 'unavailable' (see provenance.ts). */
+const provenance = z.string().regex(/^(model:[a-z0-9][a-z0-9-]*@[^\s]+|estimator:[a-z0-9][a-z0-9.-]*|unavailable)$/);
 
 export const ExpressionSchema = z.enum(EXPRESSIONS);
 export const ActionUnitSchema = z.enum(ACTION_UNITS);
@@ -28,7 +30,7 @@ export const FaceAffectSchema = z.object({
   aus: actionUnitProbs.nullable(),
   expression: z.object({ label: ExpressionSchema, probs: expressionProbs }),
   /** Which model or named estimator produced each group of values, or 'unavailable'. */
-  provenance: z.object({ va: z.string().min(1), au: z.string().min(1), expression: z.string().min(1) }),
+  provenance: z.object({ va: provenance, au: provenance, expression: provenance }),
 });
 
 export const AffectEventSchema = z.object({

@@ -1,0 +1,29 @@
+// Bundles the browser pages with esbuild: src/web/<page>/main.ts → dist/web/assets/<page>.js (+ .css, .map)
+// and src/web/<page>/index.html → dist/web/<page>.html. Pages share contracts with the server (types only).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const webSrc = path.join(root, 'src', 'web');
+const out = path.join(root, 'dist', 'web');
+const pages = fs.readdirSync(webSrc).filter((d) => fs.existsSync(path.join(webSrc, d, 'main.ts')));
+
+fs.mkdirSync(path.join(out, 'assets'), { recursive: true });
+await build({
+  entryPoints: Object.fromEntries(pages.map((p) => [p, path.join(webSrc, p, 'main.ts')])),
+  bundle: true,
+  format: 'esm',
+  target: 'chrome120',
+  minify: true,
+  sourcemap: true,
+  outdir: path.join(out, 'assets'),
+  logLevel: 'warning',
+});
+for (const p of pages) {
+  fs.copyFileSync(path.join(webSrc, p, 'index.html'), path.join(out, `${p}.html`));
+  const css = path.join(webSrc, p, 'style.css');
+  if (fs.existsSync(css)) fs.copyFileSync(css, path.join(out, 'assets', `${p}.css`));
+}
+console.error(`[bundle] ${pages.join(', ')} → ${path.relative(root, out)}`);

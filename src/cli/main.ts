@@ -1,0 +1,59 @@
+// `affectcast <command>`: serve, analyze <file>, bench, models <build|list|verify>.
+// Exit codes: 0 ok, 1 failure (with one clear message), 2 usage error.
+import { AffectcastError } from '../contracts/errors.js';
+import { serveCommand } from './serve.js';
+import { modelsCliCommand } from './models.js';
+
+const USAGE = `usage: affectcast <command> [options]
+
+commands:
+  serve [--host 127.0.0.1] [--port 8080] [--room NAME] [--profile default|avmt] [--allow-untrained]
+        [--data-dir DIR] [--config FILE] [--log-level info]
+        run the SFU, analyzer and overlay server; prints the meeting, overlay and dashboard URLs, then 'ready'
+  analyze <file> [--profile default|avmt] [--fps N]
+        analyse a video file and print one AffectEvent per analysed frame as JSON lines
+  bench [--out FILE]
+        measure the analyzer on this machine and write the results as JSON
+  models <build|list|verify>
+        convert the ONNX models from their npm packages, list them, or check them against their manifests
+
+Configuration: flags > AFFECTCAST_* environment variables > --config JSON file > defaults (README).`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest);
+      case 'models':
+        return await modelsCliCommand(rest);
+      case 'analyze': {
+        const { analyzeCommand } = await import('./analyze.js');
+        return await analyzeCommand(rest);
+      }
+      case 'bench': {
+        const { benchCommand } = await import('./bench.js');
+        return await benchCommand(rest);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`affectcast: unknown command '${command}'\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof AffectcastError) {
+      process.stderr.write(`affectcast: ${error.message} [${error.code}]\n`);
+      return error.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`affectcast: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

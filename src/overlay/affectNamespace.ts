@@ -1,0 +1,43 @@
+// socket.io /affect: read-only AffectEvents of the one room named by the client's overlay or dashboard token.
+// Events travel through socket.io rooms, so the Redis adapter can later spread them across server nodes.
+import type { Namespace } from 'socket.io';
+import type { AffectClientToServerEvents, AffectServerToClientEvents } from '../contracts/overlay.js';
+import type { TokenIssuer } from '../auth/tokens.js';
+import type { Logger } from '../log/logger.js';
+import { requireToken, type AuthedSocketData } from '../server/socketAuth.js';
+import type { AffectHub } from './AffectHub.js';
+
+export type AffectNamespace = Namespace<AffectClientToServerEvents, AffectServerToClientEvents, Record<string, never>, AuthedSocketData>;
+
+const channel = (roomId: string): string => `room:${roomId}`;
+
+/** Wires the hub into the namespace; returns a function that unwires it. */
+export function attachAffectNamespace(namespace: AffectNamespace, hub: AffectHub, tokens: TokenIssuer, logger: Logger): () => void {
+  const log = logger.child({ component: 'affect-namespace' });
+  requireToken(namespace, tokens, ['overlay', 'dashboard'], log);
+
+  namespace.on('connection', (socket) => {
+    const { room } = socket.data.claims;
+    void socket.join(channel(room));
+    socket.emit('roomState', hub.state(room));
+    log.debug({ room, socketId: socket.id }, 'affect client connected');
+  });
+
+  const onAffect = (event: Parameters<AffectServerToClientEvents['affect']>[0]): void => {
+    namespace.to(channel(event.roomId)).emit('affect', event);
+  };
+  const onRoomState = (state: Parameters<AffectServerToClientEvents['roomState']>[0]): void => {
+    namespace.to(channel(state.roomId)).emit('roomState', state);
+  };
+  const onStreamEnded = ({ roomId, peerId, producerId }: { roomId: string; peerId: string; producerId: string }): void => {
+    namespace.to(channel(roomId)).emit('streamEnded', { peerId, producerId });
+  };
+  hub.on('affect', onAffect);
+  hub.on('roomstate', onRoomState);
+  hub.on('streamended', onStreamEnded);
+  return () => {
+    hub.off('affect', onAffect);
+    hub.off('roomstate', onRoomState);
+    hub.off('streamended', onStreamEnded);
+  };
+}

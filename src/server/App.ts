@@ -1,0 +1,159 @@
+// The composition root: builds every long-lived part from the frozen Config, wires them together, and closes
+// them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Server as SocketIoServer } from 'socket.io';
+import { PROJECT_ROOT } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { SFU_NAMESPACE } from '../contracts/sfu.js';
+import { AFFECT_NAMESPACE } from '../contracts/overlay.js';
+import { TokenIssuer, type TokenScope } from '../auth/tokens.js';
+import { loadOrCreateSecret } from '../auth/secret.js';
+import type { Logger } from '../log/logger.js';
+import { AffectHub } from '../overlay/AffectHub.js';
+import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNamespace.js';
+import { WorkerPool } from '../sfu/WorkerPool.js';
+import { RoomRegistry } from '../sfu/RoomRegistry.js';
+import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
+import { Metrics } from './metrics.js';
+import { registerPages } from './pages.js';
+import { registerHealth } from './health.js';
+
+export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
+
+export interface AppUrls {
+  base: string;
+  meeting: string;
+  overlay: string;
+  dashboard: string;
+}
+
+export class App {
+  readonly config: Config;
+  readonly tokens: TokenIssuer;
+  readonly metrics: Metrics;
+  readonly hub: AffectHub;
+  readonly rooms: RoomRegistry;
+  readonly #logger: Logger;
+  readonly #http: FastifyInstance;
+  readonly #io: SocketIoServer;
+  readonly #pool: WorkerPool;
+  readonly #detach: Array<() => void>;
+  #baseUrl = '';
+  #closing: Promise<void> | undefined;
+
+  private constructor(parts: {
+    config: Config;
+    logger: Logger;
+    tokens: TokenIssuer;
+    metrics: Metrics;
+    hub: AffectHub;
+    pool: WorkerPool;
+    rooms: RoomRegistry;
+    http: FastifyInstance;
+    io: SocketIoServer;
+    detach: Array<() => void>;
+  }) {
+    this.config = parts.config;
+    this.#logger = parts.logger;
+    this.tokens = parts.tokens;
+    this.metrics = parts.metrics;
+    this.hub = parts.hub;
+    this.#pool = parts.pool;
+    this.rooms = parts.rooms;
+    this.#http = parts.http;
+    this.#io = parts.io;
+    this.#detach = parts.detach;
+  }
+
+  static async start(config: Config, logger: Logger): Promise<App> {
+    const log = logger.child({ component: 'app' });
+    const tokens = new TokenIssuer(loadOrCreateSecret(config.dataDir, config.auth.secret));
+    const metrics = new Metrics();
+    const hub = new AffectHub();
+    hub.onListenerError = (event, error) => log.error({ err: error, event }, 'affect hub listener failed');
+
+    const pool = await WorkerPool.create(
+      { size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel },
+      logger,
+    );
+    const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, metrics, logger);
+    // Close everything built so far if a later step fails, so a failed start leaks no worker or port.
+    try {
+      const http = Fastify({ loggerInstance: logger.child({ component: 'http' }), disableRequestLogging: true, trustProxy: false });
+      const io = new SocketIoServer(http.server, { serveClient: false, transports: ['websocket'], cors: { origin: false } });
+      let ready = false;
+      registerPages(http, tokens, WEB_DIR);
+      registerHealth(http, metrics, () => ({ ready, profile: config.models.profile, rooms: rooms.size }));
+
+      const detach = [
+        attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, metrics, logger }),
+        attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger),
+        wireParticipants(rooms, hub),
+      ];
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, http, io, detach });
+      await http.listen({ host: config.server.host, port: config.server.port });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.server.port;
+      app.#baseUrl = config.server.publicUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(config.server.host)}:${port}`;
+      ready = true;
+      log.info({ url: app.#baseUrl, profile: config.models.profile }, 'ready');
+      return app;
+    } catch (error) {
+      await rooms.close();
+      await pool.close();
+      throw error;
+    }
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  /** The URLs `serve` prints: each carries a token for exactly that page and room. */
+  urls(room: string = this.config.room): AppUrls {
+    const ttlMs = this.config.auth.tokenTtlHours * 3_600_000;
+    const token = (scope: TokenScope) => encodeURIComponent(this.tokens.issue(room, scope, ttlMs));
+    const r = encodeURIComponent(room);
+    return {
+      base: this.#baseUrl,
+      meeting: `${this.#baseUrl}/room/${r}?token=${token('meeting')}`,
+      overlay: `${this.#baseUrl}/overlay?room=${r}&token=${token('overlay')}`,
+      dashboard: `${this.#baseUrl}/dashboard?room=${r}&token=${token('dashboard')}`,
+    };
+  }
+
+  /** Idempotent; resolves once every worker process, decoder and socket is gone. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const detach of this.#detach) detach();
+      this.#io.disconnectSockets(true);
+      await this.rooms.close();
+      await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+      await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
+      await this.#pool.close();
+      this.#logger.child({ component: 'app' }).info('closed');
+    })();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Keeps the hub's participant list in step with the SFU's peers. */
+function wireParticipants(rooms: RoomRegistry, hub: AffectHub): () => void {
+  const onRoom = (room: import('../sfu/Room.js').Room) => {
+    room.observer.on('newpeer', (peer) => hub.participantJoined(room.id, { peerId: peer.id, displayName: peer.displayName }));
+    room.observer.on('peerclosed', (peer) => hub.participantLeft(room.id, peer.id));
+    room.observer.once('close', () => hub.roomClosed(room.id));
+  };
+  rooms.observer.on('newroom', onRoom);
+  return () => rooms.observer.off('newroom', onRoom);
+}

@@ -1,0 +1,47 @@
+// Prometheus metrics for one App (its own Registry, never the global one: two Apps in one process, as in
+// tests, must not collide). Components receive this object and update what concerns them.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly rooms = new Gauge({ name: 'affectcast_rooms', help: 'Open rooms', registers: [this.registry] });
+  readonly peers = new Gauge({ name: 'affectcast_peers', help: 'Joined peers', registers: [this.registry] });
+  readonly taps = new Gauge({
+    name: 'affectcast_media_taps',
+    help: 'Producers forked to the analyzer',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly decodedFrames = new Counter({
+    name: 'affectcast_decoded_frames_total',
+    help: 'Video frames decoded for analysis',
+    registers: [this.registry],
+  });
+  readonly droppedFrames = new Counter({
+    name: 'affectcast_dropped_frames_total',
+    help: 'Decoded frames skipped because analysis of an earlier frame was still running (latest wins)',
+    registers: [this.registry],
+  });
+  readonly affectEvents = new Counter({
+    name: 'affectcast_affect_events_total',
+    help: 'AffectEvents published',
+    registers: [this.registry],
+  });
+  readonly eventLatency = new Histogram({
+    name: 'affectcast_event_latency_ms',
+    help: 'Frame reaching the server to AffectEvent published, ms',
+    buckets: [5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly signallingErrors = new Counter({
+    name: 'affectcast_signalling_errors_total',
+    help: 'Signalling requests answered with an error',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'affectcast_' });
+  }
+}

@@ -1,0 +1,78 @@
+// The browser pages and their bundles. A page is served only with a token that grants it, so a guessed
+// room name shows nothing; the page then presents the same token to socket.io, which checks it again.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { AffectcastError } from '../contracts/errors.js';
+import type { TokenIssuer, TokenScope } from '../auth/tokens.js';
+
+const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Security headers for every page: no referrer (tokens live in URLs), same-origin everything, no caching. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+const PageQuery = z.object({ token: z.string().optional(), room: z.string().regex(ROOM_NAME).optional() });
+
+function refusal(reply: FastifyReply, status: 400 | 401 | 403, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .headers(PAGE_HEADERS)
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html><meta charset="utf-8"><title>affectcast</title><p>${message}</p>\n`);
+}
+
+export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir: string): void {
+  const page = (name: string): Buffer => {
+    const file = path.join(webDir, `${name}.html`);
+    if (!fs.existsSync(file)) throw new AffectcastError('INTERNAL', `${file} is missing: run the build (npm start does)`);
+    return fs.readFileSync(file);
+  };
+  // Read once: pages are small and immutable for the life of the process.
+  const html = { meeting: page('meeting'), overlay: page('overlay'), dashboard: page('dashboard') };
+
+  const serve = (reply: FastifyReply, query: unknown, room: string | undefined, scope: TokenScope, body: Buffer) => {
+    const parsed = PageQuery.safeParse(query);
+    const roomId = room ?? (parsed.success ? parsed.data.room : undefined);
+    if (!parsed.success || !roomId || !ROOM_NAME.test(roomId)) return refusal(reply, 400, 'This link is malformed: it needs a room.');
+    try {
+      tokens.verify(parsed.data.token, [scope], roomId);
+    } catch (error) {
+      const code = error instanceof AffectcastError ? error.code : 'INTERNAL';
+      return code === 'FORBIDDEN'
+        ? refusal(reply, 403, 'This link does not grant this page or room.')
+        : refusal(reply, 401, 'This link needs a valid, unexpired token. Ask the host for a new link.');
+    }
+    return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+  };
+
+  app.get<{ Params: { name: string } }>('/room/:name', (req, reply) =>
+    serve(reply, req.query, req.params.name, 'meeting', html.meeting),
+  );
+  app.get('/overlay', (req, reply) => serve(reply, req.query, undefined, 'overlay', html.overlay));
+  app.get('/dashboard', (req, reply) => serve(reply, req.query, undefined, 'dashboard', html.dashboard));
+
+  const assetsDir = path.join(webDir, 'assets');
+  app.get<{ Params: { file: string } }>('/assets/:file', (req, reply) => {
+    const { file } = req.params;
+    const type = CONTENT_TYPES[path.extname(file)];
+    // Names are flat and fixed by the bundler: anything else (.., slashes, other types) is simply not found.
+    if (!type || !/^[a-z0-9-]+(\.[a-z0-9]+)?\.(js|css|map)$/.test(file)) return reply.code(404).send();
+    const full = path.join(assetsDir, file);
+    if (!fs.existsSync(full)) return reply.code(404).send();
+    return reply.type(type).header('cache-control', 'no-cache').send(fs.createReadStream(full));
+  });
+  app.get('/favicon.ico', (_req, reply) => reply.code(204).send());
+}

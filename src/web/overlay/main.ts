@@ -1,0 +1,139 @@
+// OBS overlay: each live stream's participant, top expression and the probability of every expression.
+// Renders from the room state the server sends on every (re)connect, then from each `affect` event; bars
+// animate between events, so 5-10 Hz inference still looks smooth.
+import type { AffectEvent, FaceAffect } from '../../contracts/affect.js';
+import { EXPRESSIONS } from '../../contracts/labels.js';
+import type { RoomState } from '../../contracts/overlay.js';
+import { provenanceKind } from '../../contracts/provenance.js';
+import { connectAffect, type ConnectionState } from '../shared/affectSocket.js';
+import { el, requireElement } from '../shared/dom.js';
+import { EXPRESSION_NAMES } from '../shared/labels.js';
+import { readPageParams } from '../shared/pageParams.js';
+
+/** A stream with no event for this long is shown dimmed (its analysis stalled or the face left). */
+const STALE_AFTER_MS = 3000;
+
+interface StreamView {
+  root: HTMLElement;
+  name: HTMLElement;
+  top: HTMLElement;
+  rows: Map<string, { row: HTMLElement; bar: HTMLElement; value: HTMLElement }>;
+  va: HTMLElement;
+  lastEventAt: number;
+}
+
+/** Test and debugging hook: what the overlay currently shows. */
+interface OverlayDebugState {
+  connection: ConnectionState;
+  events: number;
+  streams: Record<string, { peerId: string; topExpression: string | null }>;
+}
+declare global {
+  interface Window {
+    affectcastOverlay: OverlayDebugState;
+  }
+}
+
+const params = readPageParams(window.location);
+const container = requireElement<HTMLElement>('streams');
+const connection = requireElement<HTMLElement>('connection');
+const views = new Map<string, StreamView>();
+const names = new Map<string, string>();
+const debug: OverlayDebugState = (window.affectcastOverlay = { connection: 'connecting', events: 0, streams: {} });
+
+function primaryFace(faces: FaceAffect[]): FaceAffect | undefined {
+  // The largest face is the streamer in front of the camera.
+  return faces.reduce<FaceAffect | undefined>((best, f) => (!best || f.box[2] * f.box[3] > best.box[2] * best.box[3] ? f : best), undefined);
+}
+
+function createView(event: AffectEvent): StreamView {
+  const name = el('span', { class: 'name' });
+  const top = el('span', { class: 'top-expression' });
+  const bars = el('div', { class: 'bars' });
+  const rows = new Map<string, { row: HTMLElement; bar: HTMLElement; value: HTMLElement }>();
+  for (const expression of EXPRESSIONS) {
+    const bar = el('div', { class: 'bar' });
+    const value = el('span', { class: 'value' });
+    const row = el('div', { class: 'row', 'data-expression': expression });
+    row.append(el('span', {}, EXPRESSION_NAMES[expression]), el('div', { class: 'track' }, bar), value);
+    bars.append(row);
+    rows.set(expression, { row, bar, value });
+  }
+  const va = el('div', { class: 'va' });
+  const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId }, el('header', {}, name, top), bars, va);
+  container.append(root);
+  return { root, name, top, rows, va, lastEventAt: 0 };
+}
+
+function render(event: AffectEvent): void {
+  const view = views.get(event.producerId) ?? createView(event);
+  views.set(event.producerId, view);
+  view.lastEventAt = performance.now();
+  view.root.dataset.stale = 'false';
+  view.name.textContent = names.get(event.peerId) ?? event.peerId.slice(0, 8);
+  const face = primaryFace(event.faces);
+  if (!face) {
+    view.top.textContent = 'no face';
+    view.top.className = 'top-expression no-face';
+    for (const { bar, value, row } of view.rows.values()) {
+      bar.style.width = '0%';
+      value.textContent = '';
+      row.dataset.top = 'false';
+    }
+    view.va.textContent = '';
+    debug.streams[event.producerId] = { peerId: event.peerId, topExpression: null };
+    return;
+  }
+  const { label, probs } = face.expression;
+  view.top.className = 'top-expression';
+  view.top.textContent = `${EXPRESSION_NAMES[label]} ${Math.round(probs[label] * 100)}%`;
+  for (const expression of EXPRESSIONS) {
+    const cells = view.rows.get(expression);
+    if (!cells) continue;
+    const p = probs[expression];
+    cells.bar.style.width = `${(p * 100).toFixed(1)}%`;
+    cells.value.textContent = `${Math.round(p * 100)}%`;
+    cells.row.dataset.top = String(expression === label);
+  }
+  // Say what valence/arousal are: a model's output, or an estimate derived from the expressions.
+  if (face.valence !== null && face.arousal !== null) {
+    const sign = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
+    const estimated = provenanceKind(face.provenance.va) === 'estimator' ? ' (estimated)' : '';
+    view.va.textContent = `valence ${sign(face.valence)} · arousal ${sign(face.arousal)}${estimated}`;
+  } else {
+    view.va.textContent = '';
+  }
+  debug.streams[event.producerId] = { peerId: event.peerId, topExpression: label };
+}
+
+function removeStream(producerId: string): void {
+  views.get(producerId)?.root.remove();
+  views.delete(producerId);
+  delete debug.streams[producerId];
+}
+
+function applyState(state: RoomState): void {
+  names.clear();
+  for (const p of state.participants) names.set(p.peerId, p.displayName);
+  const live = new Set(state.latest.map((e) => e.producerId));
+  for (const producerId of [...views.keys()]) if (!live.has(producerId)) removeStream(producerId);
+  for (const event of state.latest) render(event);
+  for (const view of views.values()) view.name.textContent = names.get(view.root.dataset.peerId ?? '') ?? view.name.textContent;
+}
+
+const socket = connectAffect(params.token, (state, detail) => {
+  debug.connection = state;
+  connection.dataset.state = state;
+  connection.textContent = state === 'refused' ? `affectcast: ${detail ?? 'access refused'}` : state === 'live' ? '' : `affectcast: ${state}…`;
+});
+socket.on('roomState', applyState);
+socket.on('affect', (event) => {
+  debug.events += 1;
+  render(event);
+});
+socket.on('streamEnded', ({ producerId }) => removeStream(producerId));
+
+setInterval(() => {
+  const now = performance.now();
+  for (const view of views.values()) view.root.dataset.stale = String(now - view.lastEventAt > STALE_AFTER_MS);
+}, 1000);
