@@ -46,7 +46,7 @@ const WeightSpecSchema = z.looseObject({
     .optional(),
 });
 
-const WeightGroupSchema = z.looseObject({ paths: z.array(z.string().min(1)), weights: z.array(WeightSpecSchema) });
+export const WeightGroupSchema = z.looseObject({ paths: z.array(z.string().min(1)), weights: z.array(WeightSpecSchema) });
 
 const SignatureTensorSchema = z.looseObject({
   name: z.string().min(1),
