@@ -76,14 +76,14 @@ class AffectNet(nn.Module):
         return torch.zeros(self.cfg.gru_layers, n, self.cfg.gru_hidden)
 
 
-def init_weights(model: nn.Module) -> None:
-    """Kaiming for ReLU convs/FCs (no VGG-FACE weights to start from); GRU and heads keep torch's defaults."""
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)) and not isinstance(getattr(model, 'heads', None), type(None)):
-            if any(m is p for p in model.heads.modules()) if hasattr(model, 'heads') else False:
-                continue
-            nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
-            if m.bias is not None:
+def init_weights(model: AffectNet) -> None:
+    """Kaiming for the ReLU convs/FCs of both streams (there are no VGG-FACE weights to start from);
+    the GRU and the heads keep torch's defaults."""
+    streams = [model.visual] + ([model.audio] if model.audio is not None else [])
+    for stream in streams:
+        for m in stream.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
                 nn.init.zeros_(m.bias)
 
 

@@ -1,0 +1,1 @@
+"""Training and evaluation: masked multi-task loss, the paper's metrics, checkpoints, progress output."""
