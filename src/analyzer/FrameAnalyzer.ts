@@ -1,0 +1,131 @@
+// Per-stream face affect analysis: detect -> track -> crop -> expression (+ FaceMesh) -> estimators.
+// One FrameAnalyzer per video stream (tracker state and face ids are per stream); the networks are
+// shared (VisionModels). analyze() calls are serialised, so frames are processed in order.
+import type { FaceAffect } from '../contracts/affect.js';
+import type { Config } from '../config/schema.js';
+import { UNAVAILABLE } from '../contracts/labels.js';
+import { estimatorProvenance, modelProvenance } from '../contracts/provenance.js';
+import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
+import type { Logger } from '../log/logger.js';
+import type { VisionModels } from '../inference/VisionModels.js';
+import { circumplexVA, CIRCUMPLEX_V1 } from './estimators/circumplex.js';
+import { FacemeshAuEstimator, FACEMESH_GEOMETRY_V1 } from './estimators/FacemeshAuEstimator.js';
+import { faceApiBoxFromBlazeFace } from './expression/faceApiBox.js';
+import { FaceApiExpressionNet, topExpression } from './expression/FaceApiExpressionNet.js';
+import { BlazeFaceDetector } from './face/BlazeFaceDetector.js';
+import { FaceMesh, type FaceLandmarks } from './face/FaceMesh.js';
+import { FaceTracker } from './face/FaceTracker.js';
+import { clamp01, normaliseBox } from './image/geometry.js';
+import type { VideoFrame } from './media/frames.js';
+import type { FrameAnalysis, FrameAnalyzerEvents, FrameAnalyzerOptions, ProfileProvenance } from './FrameAnalyzerTypes.js';
+
+export type { FrameAnalysis, FrameAnalyzerEvents, FrameAnalyzerOptions, ProfileProvenance, StageTimings } from './FrameAnalyzerTypes.js';
+
+export function frameAnalyzerOptions(config: Config): FrameAnalyzerOptions {
+  return { minFaceScore: config.analyzer.minFaceScore, maxFaces: config.analyzer.maxFaces };
+}
+
+export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
+  readonly provenance: Readonly<ProfileProvenance>;
+  readonly #detector: BlazeFaceDetector;
+  readonly #expression: FaceApiExpressionNet;
+  readonly #mesh: FaceMesh | null;
+  readonly #tracker: FaceTracker;
+  readonly #aus: FacemeshAuEstimator;
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(models: VisionModels, options: FrameAnalyzerOptions, logger?: Logger) {
+    super();
+    // per-stream wrappers: each owns its preallocated input buffers, the sessions are shared
+    this.#detector = new BlazeFaceDetector(models.detector, { minScore: options.minFaceScore, maxFaces: options.maxFaces });
+    this.#expression = new FaceApiExpressionNet(models.expression, { maxBatch: options.maxFaces });
+    this.#mesh = models.mesh === null ? null : new FaceMesh(models.mesh, { maxBatch: options.maxFaces });
+    this.#tracker = new FaceTracker({ lostAfterFrames: options.lostAfterFrames ?? 10 });
+    this.#aus = new FacemeshAuEstimator(options.au);
+    // a listener's bug must not break the media path: safeEmit catches it, we log it
+    this.onListenerError = (event, err) => logger?.error({ err, event }, 'FrameAnalyzer listener threw');
+    this.provenance = Object.freeze({
+      expression: modelProvenance(models.expression.manifest.id, models.expression.manifest.version),
+      va: estimatorProvenance(CIRCUMPLEX_V1),
+      au: this.#mesh === null ? UNAVAILABLE : estimatorProvenance(FACEMESH_GEOMETRY_V1),
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Faces in `frame`, with stable ids. Rejects once the analyzer is closed. */
+  async analyze(frame: VideoFrame): Promise<FaceAffect[]> {
+    return (await this.analyzeDetailed(frame)).faces;
+  }
+
+  /** analyze() plus the ids lost on this frame and per-stage timings. */
+  analyzeDetailed(frame: VideoFrame): Promise<FrameAnalysis> {
+    if (this.#closed) return Promise.reject(new Error('FrameAnalyzer is closed'));
+    const result = this.#tail.then(() => {
+      // a frame queued behind others when close() came is dropped, not run against a reset tracker
+      if (this.#closed) throw new Error('FrameAnalyzer is closed');
+      return this.#analyze(frame);
+    });
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Idempotent. Reports every still-tracked face as lost, then 'close'; frames not yet analysed reject. Shared models stay open. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const ids = this.#tracker.reset();
+    for (const id of ids) this.#aus.forget(id);
+    if (ids.length > 0) this.safeEmit('faceslost', ids);
+    this.safeEmit('close');
+  }
+
+  async #analyze(frame: VideoFrame): Promise<FrameAnalysis> {
+    const t0 = performance.now();
+    const detections = await this.#detector.detect(frame);
+    const t1 = performance.now();
+    if (this.#closed) throw new Error('FrameAnalyzer is closed'); // closed while detecting
+    const { faces: tracked, lost } = this.#tracker.update(detections);
+    for (const id of lost) this.#aus.forget(id);
+    if (lost.length > 0) this.safeEmit('faceslost', lost);
+    const timings = { detect: t1 - t0, mesh: 0, expression: 0, total: 0 };
+    if (tracked.length === 0) {
+      timings.total = performance.now() - t0;
+      return { faces: [], lostFaceIds: lost, timings };
+    }
+    const dets = tracked.map((f) => f.detection);
+    const timed = async <T>(key: 'mesh' | 'expression', work: Promise<T>): Promise<T> => {
+      const start = performance.now();
+      const value = await work;
+      timings[key] = performance.now() - start;
+      return value;
+    };
+    const mesh = this.#mesh;
+    const [probs, landmarks] = await Promise.all([
+      timed('expression', this.#expression.classify(frame, dets.map((d) => faceApiBoxFromBlazeFace(d)))),
+      mesh === null ? Promise.resolve<FaceLandmarks[]>([]) : timed('mesh', mesh.landmarks(frame, dets)),
+    ]);
+    const faces: FaceAffect[] = [];
+    tracked.forEach((face, i) => {
+      const p = probs[i];
+      if (p == null) return; // no pixels of the face inside the frame: nothing to report
+      const lm = landmarks[i];
+      const { valence, arousal } = circumplexVA(p);
+      faces.push({
+        faceId: face.faceId,
+        box: normaliseBox(face.detection.box, frame.width, frame.height),
+        score: clamp01(face.detection.score),
+        valence,
+        arousal,
+        aus: lm === undefined ? null : this.#aus.estimate(face.faceId, lm, p),
+        expression: { label: topExpression(p), probs: p },
+        provenance: { ...this.provenance },
+      });
+    });
+    timings.total = performance.now() - t0;
+    return { faces, lostFaceIds: lost, timings };
+  }
+}
