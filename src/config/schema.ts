@@ -59,6 +59,8 @@ export const ConfigSchema = z
         decoderPorts: portRange.default({ min: 50000, max: 59999 }),
         minFaceScore: z.number().min(0).max(1).default(0.6),
         maxFaces: z.number().int().min(1).max(32).default(8),
+        /** Consecutive analysed frames a face may go undetected before its track (and per-face state) ends. */
+        lostAfterFrames: z.number().int().min(1).max(300).default(10),
       })
       .strict()
       .prefault({}),

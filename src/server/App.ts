@@ -1,7 +1,7 @@
 // The composition root: builds every long-lived part from the frozen Config, wires them together, and closes
 // them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server as SocketIoServer } from 'socket.io';
 import { PROJECT_ROOT } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
@@ -15,6 +15,10 @@ import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNa
 import { WorkerPool } from '../sfu/WorkerPool.js';
 import { RoomRegistry } from '../sfu/RoomRegistry.js';
 import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
+import { AnalyzerService } from '../analyzer/AnalyzerService.js';
+import { ForkManager } from '../analyzer/fork/ForkManager.js';
+import type { AnalysisProfile } from '../analyzer/profiles/AnalysisProfile.js';
+import { loadProfile } from '../analyzer/profiles/loadProfile.js';
 import { Metrics } from './metrics.js';
 import { registerPages } from './pages.js';
 import { registerHealth } from './health.js';
@@ -38,6 +42,9 @@ export class App {
   readonly #http: FastifyInstance;
   readonly #io: SocketIoServer;
   readonly #pool: WorkerPool;
+  readonly #profile: AnalysisProfile;
+  readonly #forks: ForkManager;
+  readonly #analyzer: AnalyzerService;
   readonly #detach: Array<() => void>;
   #baseUrl = '';
   #closing: Promise<void> | undefined;
@@ -50,6 +57,9 @@ export class App {
     hub: AffectHub;
     pool: WorkerPool;
     rooms: RoomRegistry;
+    profile: AnalysisProfile;
+    forks: ForkManager;
+    analyzer: AnalyzerService;
     http: FastifyInstance;
     io: SocketIoServer;
     detach: Array<() => void>;
@@ -61,6 +71,9 @@ export class App {
     this.hub = parts.hub;
     this.#pool = parts.pool;
     this.rooms = parts.rooms;
+    this.#profile = parts.profile;
+    this.#forks = parts.forks;
+    this.#analyzer = parts.analyzer;
     this.#http = parts.http;
     this.#io = parts.io;
     this.#detach = parts.detach;
@@ -73,25 +86,37 @@ export class App {
     const hub = new AffectHub();
     hub.onListenerError = (event, error) => log.error({ err: error, event }, 'affect hub listener failed');
 
-    const pool = await WorkerPool.create(
-      { size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel },
-      logger,
-    );
-    const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, metrics, logger);
-    // Close everything built so far if a later step fails, so a failed start leaks no worker or port.
+    // The models first: a missing or untrained model is a clear error before any worker or port is taken.
+    const profile = await loadProfile(config, logger);
+    // Everything built so far is closed again if a later step fails: a failed start leaks no worker or port.
+    const undo: Array<() => Promise<unknown>> = [() => profile.close()];
     try {
-      const http = Fastify({ loggerInstance: logger.child({ component: 'http' }), disableRequestLogging: true, trustProxy: false });
+      const pool = await WorkerPool.create({ size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel }, logger);
+      undo.unshift(() => pool.close());
+      const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, metrics, logger);
+      undo.unshift(() => rooms.close());
+      const forks = new ForkManager({ rooms, analyzer: config.analyzer, logger, metrics });
+      undo.unshift(() => forks.close());
+      const analyzer = new AnalyzerService({ forks, profile, hub, metrics, logger });
+      undo.unshift(async () => analyzer.close());
+
+      const http: FastifyInstance = Fastify({
+        // pino's Logger is what fastify expects at run time; only the generic defaults differ in the types
+        loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+        disableRequestLogging: true,
+        trustProxy: false,
+      });
       const io = new SocketIoServer(http.server, { serveClient: false, transports: ['websocket'], cors: { origin: false } });
+      undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
       let ready = false;
       registerPages(http, tokens, WEB_DIR);
       registerHealth(http, metrics, () => ({ ready, profile: config.models.profile, rooms: rooms.size }));
-
       const detach = [
         attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, metrics, logger }),
         attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger),
         wireParticipants(rooms, hub),
       ];
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, http, io, detach });
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, profile, forks, analyzer, http, io, detach });
       await http.listen({ host: config.server.host, port: config.server.port });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -100,8 +125,7 @@ export class App {
       log.info({ url: app.#baseUrl, profile: config.models.profile }, 'ready');
       return app;
     } catch (error) {
-      await rooms.close();
-      await pool.close();
+      for (const step of undo) await step().catch((e: unknown) => log.warn({ err: e }, 'cleanup after a failed start'));
       throw error;
     }
   }
@@ -128,10 +152,13 @@ export class App {
     this.#closing ??= (async () => {
       for (const detach of this.#detach) detach();
       this.#io.disconnectSockets(true);
+      this.#analyzer.close();
+      await this.#forks.close();
       await this.rooms.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();
+      await this.#profile.close();
       this.#logger.child({ component: 'app' }).info('closed');
     })();
     return this.#closing;

@@ -1,0 +1,72 @@
+// The 'avmt' profile: BlazeFace for detection and alignment, then the paper's network exported by models/avmt
+// as one streaming step. An untrained export is refused unless the operator passed --allow-untrained
+// (benchmarks only): its numbers would look like measurements and mean nothing.
+import type { Config } from '../../config/schema.js';
+import { AffectcastError } from '../../contracts/errors.js';
+import { OrtInferenceRunner } from '../../inference/OrtInferenceRunner.js';
+import { loadVerifiedModel } from '../../inference/verifiedModel.js';
+import { MODEL_IDS } from '../../inference/VisionModels.js';
+import type { Logger } from '../../log/logger.js';
+import { AvmtStreamAnalyzer } from '../avmt/AvmtStreamAnalyzer.js';
+import { avmtHeads } from '../avmt/avmtHeads.js';
+import { readAvmtPreprocessing } from '../avmt/avmtPreprocessing.js';
+import type { AnalysisProfile } from './AnalysisProfile.js';
+
+export const AVMT_MODEL_ID = 'avmt';
+
+export async function loadAvmtProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {
+  const { dir, allowUntrained, intraOpThreads } = config.models;
+  const log = logger.child({ component: 'profile', profile: 'avmt' });
+  const network = await loadVerifiedModel(dir, AVMT_MODEL_ID, { allowUntrained }).catch((error: unknown) => {
+    if (error instanceof AffectcastError && error.code === 'MODEL_UNTRAINED') {
+      throw new AffectcastError(
+        'MODEL_UNTRAINED',
+        `the avmt export in ${dir} is untrained (random weights): its outputs would mean nothing. ` +
+          'Train it on Aff-Wild2 (python3 -m models.avmt train) and export the checkpoint, ' +
+          'or start with --allow-untrained to benchmark speed only.',
+      );
+    }
+    if (error instanceof AffectcastError && error.code === 'MODEL_MISSING') {
+      throw new AffectcastError(
+        'MODEL_MISSING',
+        `${error.message}. The avmt profile needs an export of the paper's network: ` +
+          '/usr/bin/python3 -m models.avmt export --checkpoint RUN/best.pt --out ' +
+          `${dir} (or --untrained, for benchmarks with --allow-untrained).`,
+      );
+    }
+    throw error;
+  });
+  const preprocessing = readAvmtPreprocessing(network.manifest);
+  const heads = avmtHeads(network.manifest, allowUntrained);
+  const runner = await OrtInferenceRunner.create(network, { intraOpNumThreads: intraOpThreads });
+  let detector: OrtInferenceRunner;
+  try {
+    detector = await OrtInferenceRunner.create(await loadVerifiedModel(dir, MODEL_IDS.detector), { intraOpNumThreads: intraOpThreads });
+  } catch (error) {
+    await runner.close();
+    throw error;
+  }
+  if (network.manifest.provenance.status === 'untrained') {
+    log.warn('serving an UNTRAINED avmt export (--allow-untrained): for benchmarks only, its values mean nothing');
+  }
+  if (heads.withheld.length > 0) log.warn({ heads: heads.withheld }, 'avmt heads without trained weights are reported as unavailable');
+  log.info({ version: network.manifest.version }, 'avmt profile loaded');
+  let closing: Promise<void> | undefined;
+  return {
+    name: 'avmt',
+    model: { id: network.manifest.id, version: network.manifest.version },
+    audioWindowMs: preprocessing.audio?.windowMs ?? 0,
+    createStreamAnalyzer: ({ audio }) =>
+      new AvmtStreamAnalyzer({
+        detector,
+        network: runner,
+        preprocessing,
+        heads,
+        minFaceScore: config.analyzer.minFaceScore,
+        maxFaces: config.analyzer.maxFaces,
+        lostAfterFrames: config.analyzer.lostAfterFrames,
+        audio,
+      }),
+    close: () => (closing ??= Promise.all([runner.close(), detector.close()]).then(() => undefined)),
+  };
+}

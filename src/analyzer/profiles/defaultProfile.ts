@@ -1,0 +1,22 @@
+// The default profile: BlazeFace + face-api's expression net + FaceMesh, all real pretrained weights, with
+// valence/arousal and AUs from the named estimators (circumplex-v1, facemesh-geometry-v1).
+import type { Config } from '../../config/schema.js';
+import { loadVisionModels, visionModelsOptions } from '../../inference/VisionModels.js';
+import type { Logger } from '../../log/logger.js';
+import { FrameAnalyzer, frameAnalyzerOptions } from '../FrameAnalyzer.js';
+import type { AnalysisProfile } from './AnalysisProfile.js';
+
+export async function loadDefaultProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {
+  const models = await loadVisionModels(visionModelsOptions(config));
+  const runners = [models.detector, models.expression, ...(models.mesh ? [models.mesh] : [])];
+  const version = runners.map((r) => `${r.manifest.id}@${r.manifest.version}`).join('+');
+  const log = logger.child({ component: 'profile', profile: 'default' });
+  log.info({ models: version }, 'default profile loaded');
+  return {
+    name: 'default',
+    model: { id: 'default', version },
+    audioWindowMs: 0,
+    createStreamAnalyzer: () => new FrameAnalyzer(models, { ...frameAnalyzerOptions(config), lostAfterFrames: config.analyzer.lostAfterFrames }, log),
+    close: () => models.close(),
+  };
+}
