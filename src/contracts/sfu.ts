@@ -81,4 +81,6 @@ export interface SfuServerToClientEvents {
 /** socket.io handshake auth for /sfu and /affect. */
 export interface HandshakeAuth {
   token: string;
+  /** /sfu: the room the page was opened for; when given it must be the token's room (else FORBIDDEN). */
+  room?: string;
 }

@@ -1,0 +1,43 @@
+// The SDP an ffmpeg decoder reads from stdin to receive one RTP stream from a MediaTap. Only the media codec
+// (the consumer's codecs[0]) is described: the tap sends no RTX (ffmpeg never NACKs) and ffmpeg needs no more.
+import { AffectcastError } from '../../contracts/errors.js';
+
+/** The fields of a mediasoup RtpCodecParameters that the SDP needs. */
+export interface SdpCodec {
+  mimeType: string;
+  payloadType: number;
+  clockRate: number;
+  channels?: number | undefined;
+  parameters?: Record<string, unknown> | undefined;
+}
+
+export function buildDecoderSdp(codec: SdpCodec, rtpPort: number, ip = '127.0.0.1'): string {
+  const [kind, name] = codec.mimeType.split('/');
+  if ((kind !== 'audio' && kind !== 'video') || !name) {
+    throw new AffectcastError('INTERNAL', `unexpected codec MIME type ${codec.mimeType}`);
+  }
+  if (!Number.isInteger(codec.payloadType) || codec.payloadType < 0 || codec.payloadType > 127) {
+    throw new AffectcastError('INTERNAL', `invalid payload type ${codec.payloadType}`);
+  }
+  if (!Number.isInteger(rtpPort) || rtpPort < 1 || rtpPort > 65534) throw new AffectcastError('INTERNAL', `invalid RTP port ${rtpPort}`);
+  const pt = codec.payloadType;
+  // Sender hints (x-google-*) mean nothing to a receiver; everything else (H.264 packetization-mode and
+  // profile, Opus parameters) is passed on as the consumer has it.
+  const fmtp = Object.entries(codec.parameters ?? {})
+    .filter(([key, value]) => !key.startsWith('x-google-') && (typeof value === 'string' || typeof value === 'number'))
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(';');
+  const channels = kind === 'audio' && codec.channels && codec.channels > 1 ? `/${codec.channels}` : '';
+  return [
+    'v=0',
+    `o=- 0 0 IN IP4 ${ip}`,
+    's=affectcast-decoder',
+    `c=IN IP4 ${ip}`,
+    't=0 0',
+    `m=${kind} ${rtpPort} RTP/AVP ${pt}`,
+    `a=rtpmap:${pt} ${name}/${codec.clockRate}${channels}`,
+    ...(fmtp ? [`a=fmtp:${pt} ${fmtp}`] : []),
+    'a=recvonly',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,100 @@
+// The rooms of this server, by name. A room is created (one Router on the least-loaded worker) on the first
+// join and forgotten when it closes, i.e. when its last peer leaves. Concurrent first joins share one creation.
+import { AffectcastError } from '../contracts/errors.js';
+import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../server/metrics.js';
+import { ROUTER_MEDIA_CODECS } from './mediaCodecs.js';
+import { media } from './mediaErrors.js';
+import { Room, type RoomNetworkOptions } from './Room.js';
+import type { WorkerPool } from './WorkerPool.js';
+
+export type RoomRegistryObserverEvents = {
+  newroom: [room: Room];
+  close: [];
+};
+
+export class RoomRegistry {
+  readonly observer = new EnhancedEventEmitter<RoomRegistryObserverEvents>();
+  readonly #pool: WorkerPool;
+  readonly #network: RoomNetworkOptions;
+  readonly #metrics: Metrics | undefined;
+  readonly #logger: Logger;
+  readonly #log: Logger;
+  readonly #rooms = new Map<string, Room>();
+  readonly #creating = new Map<string, Promise<Room>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(pool: WorkerPool, network: RoomNetworkOptions, metrics: Metrics | undefined, logger: Logger) {
+    this.#pool = pool;
+    this.#network = network;
+    this.#metrics = metrics;
+    this.#logger = logger.child({ component: 'sfu' });
+    this.#log = this.#logger.child({ component: 'room-registry' });
+    this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'room registry listener failed');
+    if ((network.listenIp === '0.0.0.0' || network.listenIp === '::') && !network.announcedAddress) {
+      this.#log.warn(
+        { listenIp: network.listenIp },
+        'sfu.listenIp is a wildcard address but sfu.announcedAddress is unset: browsers will get unusable ICE candidates',
+      );
+    }
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  get(roomId: string): Room | undefined {
+    return this.#rooms.get(roomId);
+  }
+
+  rooms(): IterableIterator<Room> {
+    return this.#rooms.values();
+  }
+
+  /** The open room of that name, creating it (and its Router) if there is none. */
+  getOrCreate(roomId: string): Promise<Room> {
+    if (this.closed) return Promise.reject(new AffectcastError('ROOM_CLOSED', 'the server is shutting down'));
+    const existing = this.#rooms.get(roomId);
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    let creating = this.#creating.get(roomId);
+    if (!creating) {
+      creating = this.#create(roomId).finally(() => this.#creating.delete(roomId));
+      this.#creating.set(roomId, creating);
+    }
+    return creating;
+  }
+
+  /** Idempotent: closes every room (and so every peer, transport and tap) and refuses new ones. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#creating.values()]);
+      for (const room of [...this.#rooms.values()]) room.close();
+      this.observer.safeEmit('close');
+    })();
+    return this.#closing;
+  }
+
+  async #create(roomId: string): Promise<Room> {
+    const { worker, portRange } = this.#pool.pick();
+    const router = await media(() => worker.createRouter({ mediaCodecs: [...ROUTER_MEDIA_CODECS], appData: { roomId } }));
+    if (this.closed) {
+      router.close();
+      throw new AffectcastError('ROOM_CLOSED', 'the server is shutting down');
+    }
+    const room = new Room({ id: roomId, router, portRange, network: this.#network, metrics: this.#metrics, logger: this.#logger });
+    this.#rooms.set(roomId, room);
+    this.#metrics?.rooms.inc();
+    room.observer.once('close', () => {
+      if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
+      this.#metrics?.rooms.dec();
+    });
+    this.#log.info({ roomId, workerPid: worker.pid }, 'room created');
+    this.observer.safeEmit('newroom', room);
+    return room;
+  }
+}

@@ -1,0 +1,59 @@
+// What the meeting page exposes on window.affectcastMeeting, for tests and debugging. DOM-free on purpose:
+// Node-side tests import these types.
+
+export type MeetingStatus = 'connecting' | 'joining' | 'joined' | 'left' | 'disconnected' | 'refused';
+
+export interface MeetingError {
+  code: string;
+  message: string;
+}
+
+export interface VideoProbe {
+  width: number;
+  height: number;
+  meanRgb: [number, number, number];
+  /** Share of pixels brighter than near-black, 0..1. */
+  nonBlack: number;
+}
+
+export interface RemoteState {
+  displayName: string;
+  video: boolean;
+  audio: boolean;
+  /** Frames presented by the participant's <video> (requestVideoFrameCallback). */
+  frames: number;
+  width: number;
+  height: number;
+}
+
+export interface CameraConstraints {
+  width?: number;
+  height?: number;
+  frameRate?: number;
+}
+
+export interface MeetingPageState {
+  status: MeetingStatus;
+  joined: boolean;
+  roomId: string;
+  peerId: string | null;
+  displayName: string;
+  publishing: { video: string | null; audio: string | null };
+  local: { frames: number };
+  /** By peer id. */
+  remote: Record<string, RemoteState>;
+  lastError: MeetingError | null;
+  errors: MeetingError[];
+  /** performance.now() (ms since navigation) of the first joined / localstream / published / remote frame. */
+  marks: Record<string, number>;
+  /** Mean colour and non-black share of a participant's video (no peerId: the local preview). */
+  probe(peerId?: string): VideoProbe | null;
+  leave(): Promise<void>;
+  join(): Promise<void>;
+  /** Applies constraints to the published camera track (another size, e.g. to test resolution changes). */
+  setCamera(constraints: CameraConstraints): Promise<boolean>;
+}
+
+export interface MeetingWindow {
+  affectcastMeeting: MeetingPageState;
+}

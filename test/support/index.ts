@@ -1,0 +1,8 @@
+// The shared test harness: an App per test, headless Chromium with fake media, test media, process checks.
+export * from './artifacts.js';
+export * from './browser.js';
+export * from './media.js';
+export * from './processes.js';
+export * from './testApp.js';
+export * from './until.js';
+export * from './sfuServer.js';

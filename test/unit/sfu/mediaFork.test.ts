@@ -1,0 +1,135 @@
+// MediaFork and ForkManager lifecycles against a real worker and ffmpeg, without media flowing: the decoder
+// is spawned and listening, the tap consumer resumed; every way of ending (producer, peer, room, close())
+// cascades to the tap's transport and consumer and to the ffmpeg process, and frees the decoder ports.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Producer } from 'mediasoup/types';
+import { PortPairAllocator } from '../../../src/analyzer/decode/PortPairAllocator.js';
+import { ForkManager } from '../../../src/analyzer/fork/ForkManager.js';
+import { MediaFork } from '../../../src/analyzer/fork/MediaFork.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { Metrics } from '../../../src/server/metrics.js';
+import type { Peer } from '../../../src/sfu/Peer.js';
+import type { Room } from '../../../src/sfu/Room.js';
+import { RoomRegistry } from '../../../src/sfu/RoomRegistry.js';
+import { WorkerPool } from '../../../src/sfu/WorkerPool.js';
+import { isAlive, liveChildProcesses, until, zombieChildren } from '../../support/index.js';
+
+const rtpParameters = (kind: 'audio' | 'video', ssrc: number) =>
+  kind === 'video'
+    ? { mid: '0', codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc }], rtcp: { cname: 'x' } }
+    : { mid: '1', codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }], rtcp: { cname: 'x' } };
+
+/** A peer with a producer on a (never connected) send transport: no media, but a real mediasoup Producer. */
+async function producerIn(room: Room, kind: 'audio' | 'video' = 'video'): Promise<{ peer: Peer; producer: Producer }> {
+  const peer = room.createPeer({ displayName: 'p' });
+  const transport = await peer.createWebRtcTransport('send');
+  const producer = await peer.produce({ transportId: transport.id, kind, rtpParameters: rtpParameters(kind, 1000 + Math.floor(Math.random() * 1e6)) as never });
+  return { peer, producer };
+}
+
+describe('MediaFork lifecycle', () => {
+  let pool: WorkerPool;
+  let rooms: RoomRegistry;
+  const ports = new PortPairAllocator({ min: 53000, max: 53999 });
+  const opts = { fps: 5, maxSide: 320, logger: silentLogger(), ports };
+
+  before(async () => {
+    pool = await WorkerPool.create({ size: 1, rtcPorts: { min: 42000, max: 42999 }, logLevel: 'warn' }, silentLogger());
+    rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, undefined, silentLogger());
+  });
+  after(async () => {
+    await rooms.close();
+    await pool.close();
+    assert.deepEqual(liveChildProcesses('ffmpeg'), []);
+    assert.deepEqual(zombieChildren(), []);
+  });
+
+  async function assertGone(fork: MediaFork, pid: number | undefined, portsStillInUse = 0): Promise<void> {
+    await until(() => fork.closed, 3_000, 'fork closed');
+    await fork.close(); // idempotent, resolves once the decoder is gone
+    assert.ok(pid);
+    assert.equal(isAlive(pid), false, 'decoder exited');
+    assert.equal(fork.tap.closed, true);
+    assert.equal(fork.tap.transport.closed, true);
+    assert.equal(fork.tap.consumer.closed, true);
+    assert.equal(ports.inUse, portsStillInUse, 'ports released');
+  }
+
+  it('opens a listening decoder on a resumed tap consumer, and closes with its producer', async () => {
+    const room = await rooms.getOrCreate('lifecycle-1');
+    const { producer, peer } = await producerIn(room);
+    const metrics = new Metrics();
+    const fork = await MediaFork.open({ ...opts, router: room.router, producer, metrics, portRange: room.portRange });
+    assert.equal(fork.kind, 'video');
+    assert.equal(fork.tap.consumer.paused, false, 'resumed once the decoder listens');
+    assert.equal(fork.tap.transport.tuple.remotePort, fork.tap.rtpPort);
+    assert.equal(fork.tap.transport.rtcpTuple?.remotePort, fork.tap.rtpPort + 1);
+    assert.ok(fork.tap.transport.tuple.localPort >= room.portRange.min && fork.tap.transport.tuple.localPort <= room.portRange.max);
+    assert.ok(fork.stats.keyFrameRequests >= 1, 'a key frame was requested');
+    assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 1);
+    let completed = false;
+    let closedEmitted = false;
+    fork.frames$.subscribe({ complete: () => (completed = true) });
+    fork.closed$.subscribe(() => (closedEmitted = true));
+    const pid = fork.decoderPid;
+    assert.ok(pid && isAlive(pid));
+    producer.close();
+    await assertGone(fork, pid);
+    assert.ok(completed && closedEmitted);
+    assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 0);
+    let late = false;
+    fork.closed$.subscribe(() => (late = true));
+    assert.ok(late, 'closed$ replays to late subscribers');
+    peer.close();
+  });
+
+  it('closes when the room closes, and on close()', async () => {
+    const room = await rooms.getOrCreate('lifecycle-2');
+    const { producer } = await producerIn(room, 'audio');
+    const a = await MediaFork.open({ ...opts, router: room.router, producer });
+    const b = await MediaFork.open({ ...opts, router: room.router, producer });
+    assert.equal(a.kind, 'audio');
+    const [pa, pb] = [a.decoderPid, b.decoderPid];
+    await b.close();
+    await assertGone(b, pb, 1);
+    assert.equal(a.closed, false);
+    room.close();
+    await assertGone(a, pa);
+  });
+
+  it('fails cleanly when the producer is already gone', async () => {
+    const room = await rooms.getOrCreate('lifecycle-3');
+    const { producer, peer } = await producerIn(room);
+    producer.close();
+    await assert.rejects(MediaFork.open({ ...opts, router: room.router, producer }), { code: 'PRODUCER_NOT_FOUND' });
+    assert.equal(ports.inUse, 0);
+    peer.close();
+  });
+
+  it('ForkManager forks every producer of every room and closes them all', async () => {
+    const manager = new ForkManager({ rooms, analyzer: { fps: 5, maxSide: 320, decoderPorts: { min: 54000, max: 54999 } }, logger: silentLogger() });
+    const seen: string[] = [];
+    manager.observer.on('newfork', (fork, room, peer) => seen.push(`${room.id}/${peer.displayName}/${fork.kind}`));
+    const room = await rooms.getOrCreate('managed');
+    const { producer: video, peer } = await producerIn(room, 'video');
+    await until(() => manager.forks.size === 1, 5_000, 'a fork for the video producer');
+    const transport = [...peer.transports.values()][0];
+    assert.ok(transport);
+    await peer.produce({ transportId: transport.id, kind: 'audio', rtpParameters: rtpParameters('audio', 4242) as never });
+    await until(() => manager.forks.size === 2, 5_000, 'a fork for the audio producer');
+    assert.deepEqual(seen.sort(), ['managed/p/audio', 'managed/p/video']);
+    const forks = [...manager.forks.values()];
+    const pids = forks.map((f) => f.decoderPid);
+    assert.equal(manager.forks.get(video.id)?.peerId, peer.id);
+    await manager.close();
+    assert.ok(forks.every((f) => f.closed));
+    assert.ok(pids.every((pid) => pid !== undefined && !isAlive(pid)));
+    assert.equal(manager.ports.inUse, 0);
+    // Closed: no more forks.
+    await producerIn(room, 'video');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(manager.forks.size, 0);
+    room.close();
+  });
+});
