@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const webSrc = path.join(root, 'src', 'web');
-const out = path.join(root, 'dist', 'web');
+const out = path.resolve(root, process.env.AFFECTCAST_WEB_OUT ?? path.join('dist', 'web'));
 const pages = fs.readdirSync(webSrc).filter((d) => fs.existsSync(path.join(webSrc, d, 'main.ts')));
 
 fs.mkdirSync(path.join(out, 'assets'), { recursive: true });

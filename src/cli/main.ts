@@ -12,8 +12,6 @@ commands:
         run the SFU, analyzer and overlay server; prints the meeting, overlay and dashboard URLs, then 'ready'
   analyze <file> [--profile default|avmt] [--fps N]
         analyse a video file and print one AffectEvent per analysed frame as JSON lines
-  bench [--out FILE]
-        measure the analyzer on this machine and write the results as JSON
   models <build|list|verify>
         convert the ONNX models from their npm packages, list them, or check them against their manifests
 
@@ -30,10 +28,6 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'analyze': {
         const { analyzeCommand } = await import('./analyze.js');
         return await analyzeCommand(rest);
-      }
-      case 'bench': {
-        const { benchCommand } = await import('./bench.js');
-        return await benchCommand(rest);
       }
       case undefined:
       case '-h':

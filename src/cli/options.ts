@@ -34,6 +34,6 @@ export function toConfigFlags(values: ConfigValues): ConfigFlags {
   };
 }
 
-export function parseCommandArgs<O extends ParseArgsConfig['options']>(argv: string[], options: O, allowPositionals = false) {
-  return parseArgs({ args: argv, options: options ?? {}, allowPositionals, strict: true });
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  return parseArgs({ args: argv, options, allowPositionals, strict: true });
 }

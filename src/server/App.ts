@@ -1,7 +1,7 @@
 // The composition root: builds every long-lived part from the frozen Config, wires them together, and closes
 // them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Server as SocketIoServer } from 'socket.io';
 import { PROJECT_ROOT } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
@@ -103,7 +103,7 @@ export class App {
       const http: FastifyInstance = Fastify({
         // pino's Logger is what fastify expects at run time; only the generic defaults differ in the types
         loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-        disableRequestLogging: true,
+        logController: new LogController({ disableRequestLogging: true }),
         trustProxy: false,
       });
       const io = new SocketIoServer(http.server, { serveClient: false, transports: ['websocket'], cors: { origin: false } });

@@ -39,7 +39,7 @@ export interface DecoderExit {
 const SECOND_SIGTERM_MS = 50;
 const SIGKILL_MS = 1_000;
 /** Known-harmless ffmpeg warnings (research/e2e/NOTES.md pitfalls 4 and 6), logged at debug only. */
-const HARMLESS = [/not enough frames to estimate rate/, /Immediate exit requested/, /Exiting normally, received signal/];
+const HARMLESS = [/not enough frames to estimate rate/, /Immediate exit requested/, /Exiting normally, received signal/, /deprecated pixel format used/];
 /** At most this many warning lines per decoder reach the log; ffmpeg can repeat one per packet. */
 const MAX_LOGGED_WARNINGS = 20;
 
@@ -70,7 +70,7 @@ export class FfmpegDecoder {
     this.frames$ = this.#frames.asObservable();
     this.pcm$ = this.#pcm.asObservable();
     this.#child = spawn(options.ffmpegPath ?? 'ffmpeg', this.args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#log = options.logger.child({ component: 'decoder', kind: options.kind, pid: this.#child.pid });
+    this.#log = options.logger.child({ component: 'decoder', kind: options.kind, ffmpegPid: this.#child.pid });
 
     let resolveExited!: (exit: DecoderExit) => void;
     this.exited = new Promise((resolve) => (resolveExited = resolve));
@@ -122,6 +122,18 @@ export class FfmpegDecoder {
     return waitUdpBound(pid, rtpPort, { timeoutMs, stillRunning: () => this.running });
   }
 
+  /**
+   * Stops reading decoded output, so ffmpeg blocks once the pipe is full: backpressure for consumers that
+   * must see every frame of a file (`affectcast analyze`). Live streams never pause (latest wins instead).
+   */
+  pause(): void {
+    this.#child.stdout.pause();
+  }
+
+  resume(): void {
+    this.#child.stdout.resume();
+  }
+
   /** Idempotent. SIGTERM, a second SIGTERM after 50 ms, SIGKILL after 1 s; resolves at exit. */
   stop(): Promise<DecoderExit> {
     if (!this.#stopRequested && this.running) {
@@ -169,7 +181,13 @@ export class FfmpegDecoder {
     const capturedAt = Date.now();
     for (const frame of frames) {
       this.#framesOut++;
-      this.#frames.next({ width: frame.width, height: frame.height, data: frame.data, capturedAt });
+      this.#frames.next({
+        width: frame.width,
+        height: frame.height,
+        data: frame.data,
+        capturedAt,
+        ...(frame.ptsSeconds !== undefined ? { mediaTimeMs: frame.ptsSeconds * 1000 } : {}),
+      });
     }
   }
 
@@ -187,7 +205,8 @@ export class FfmpegDecoder {
     if (this.#exit) return;
     this.#exit = exit;
     for (const line of this.#lines.flush()) this.#onLogLine(line);
-    const expected = exit.requested && !exit.error;
+    // A stop we asked for, or the end of a file input (code 0), is the normal end.
+    const expected = (exit.requested || exit.code === 0) && !exit.error;
     this.#log[expected ? 'debug' : 'warn']({ code: exit.code, signal: exit.signal, frames: this.#framesOut }, 'ffmpeg exited');
     this.#frames.complete();
     this.#pcm.complete();

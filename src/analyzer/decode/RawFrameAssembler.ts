@@ -7,6 +7,8 @@ import { AffectcastError } from '../../contracts/errors.js';
 export interface FrameSize {
   width: number;
   height: number;
+  /** Media time of the frame (showinfo's pts_time), carried through to the frame. */
+  ptsSeconds?: number;
 }
 
 export interface RawFrame extends FrameSize {
@@ -47,7 +49,7 @@ export class RawFrameAssembler {
     if (!Number.isInteger(size.width) || !Number.isInteger(size.height) || size.width <= 0 || size.height <= 0) {
       throw new AffectcastError('INTERNAL', `invalid frame size ${size.width}x${size.height}`);
     }
-    this.#sizes.push({ width: size.width, height: size.height });
+    this.#sizes.push({ ...size });
     return this.#drain();
   }
 
@@ -81,7 +83,8 @@ export class RawFrameAssembler {
         else this.#chunks[0] = chunk.subarray(take);
       }
       if (frame.filled < frame.data.length) break;
-      out.push({ width: frame.width, height: frame.height, data: frame.data });
+      const { filled: _filled, ...complete } = frame;
+      out.push(complete);
       this.#current = undefined;
     }
     return out;

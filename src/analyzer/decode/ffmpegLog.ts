@@ -19,13 +19,19 @@ export function parseFfmpegLogLine(line: string): FfmpegLogLine {
 }
 
 const SHOWINFO_FRAME = /^n:\s*\d+\s.*\bs:(\d+)x(\d+)\b/;
+const SHOWINFO_PTS_TIME = /\bpts_time:\s*(-?[0-9.]+)/;
 
-/** The size of the frame a showinfo line describes; undefined for any other line (showinfo's extra lines too). */
-export function showinfoFrameSize(line: FfmpegLogLine): { width: number; height: number } | undefined {
+/**
+ * The size (and media time, where given) of the frame a showinfo line describes; undefined for any other
+ * line (showinfo's extra lines too).
+ */
+export function showinfoFrameSize(line: FfmpegLogLine): { width: number; height: number; ptsSeconds?: number } | undefined {
   if (!line.context?.startsWith('Parsed_showinfo')) return undefined;
   const m = SHOWINFO_FRAME.exec(line.text);
   if (!m) return undefined;
-  return { width: Number(m[1]), height: Number(m[2]) };
+  const pts = SHOWINFO_PTS_TIME.exec(line.text);
+  const ptsSeconds = pts ? Number(pts[1]) : NaN;
+  return { width: Number(m[1]), height: Number(m[2]), ...(Number.isFinite(ptsSeconds) ? { ptsSeconds } : {}) };
 }
 
 /** Splits a text stream into lines; a line split across chunks is held until its end arrives. */

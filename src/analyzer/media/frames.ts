@@ -7,6 +7,8 @@ export interface VideoFrame {
   data: Uint8Array;
   /** ms since epoch when the decoded frame reached Node (the start of the server-side latency budget). */
   capturedAt: number;
+  /** The frame's media timestamp (ms from the start of the stream or file), where the decoder knows it. */
+  mediaTimeMs?: number;
 }
 
 export interface PcmChunk {

@@ -26,6 +26,8 @@ interface StreamView {
 interface OverlayDebugState {
   connection: ConnectionState;
   events: number;
+  /** What the page first drew from after it loaded: the room state sent on connect, or a live event. */
+  firstRenderFrom: 'roomState' | 'affect' | null;
   streams: Record<string, { peerId: string; topExpression: string | null }>;
 }
 declare global {
@@ -39,7 +41,7 @@ const container = requireElement<HTMLElement>('streams');
 const connection = requireElement<HTMLElement>('connection');
 const views = new Map<string, StreamView>();
 const names = new Map<string, string>();
-const debug: OverlayDebugState = (window.affectcastOverlay = { connection: 'connecting', events: 0, streams: {} });
+const debug: OverlayDebugState = (window.affectcastOverlay = { connection: 'connecting', events: 0, firstRenderFrom: null, streams: {} });
 
 function primaryFace(faces: FaceAffect[]): FaceAffect | undefined {
   // The largest face is the streamer in front of the camera.
@@ -117,6 +119,7 @@ function applyState(state: RoomState): void {
   for (const p of state.participants) names.set(p.peerId, p.displayName);
   const live = new Set(state.latest.map((e) => e.producerId));
   for (const producerId of [...views.keys()]) if (!live.has(producerId)) removeStream(producerId);
+  if (state.latest.length > 0) debug.firstRenderFrom ??= 'roomState';
   for (const event of state.latest) render(event);
   for (const view of views.values()) view.name.textContent = names.get(view.root.dataset.peerId ?? '') ?? view.name.textContent;
 }
@@ -129,6 +132,7 @@ const socket = connectAffect(params.token, (state, detail) => {
 socket.on('roomState', applyState);
 socket.on('affect', (event) => {
   debug.events += 1;
+  debug.firstRenderFrom ??= 'affect';
   render(event);
 });
 socket.on('streamEnded', ({ producerId }) => removeStream(producerId));

@@ -17,7 +17,12 @@ export function connectAffect(token: string, onState: (state: ConnectionState, d
   });
   onState('connecting');
   socket.on('connect', () => onState('live'));
-  socket.on('disconnect', () => onState('reconnecting'));
+  socket.on('disconnect', (reason) => {
+    onState('reconnecting');
+    // socket.io retries by itself after a network loss, but not after the server closed the connection
+    // (a restart or deploy): retry that too; a token that stopped working is refused and stops it.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+  });
   socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
     // A refused token will not start working by retrying: stop and say so.
     const code = error.data?.code;
