@@ -12,6 +12,8 @@ commands:
         run the SFU, analyzer and overlay server; prints the meeting, overlay and dashboard URLs, then 'ready'
   analyze <file> [--profile default|avmt] [--fps N]
         analyse a video file and print one AffectEvent per analysed frame as JSON lines
+  bench [--input FILE] [--frames 60] [--streams 1,2,4] [--out FILE]
+        measure the analyzer on this machine (stages, streams per machine, the paper's network) as JSON
   models <build|list|verify>
         convert the ONNX models from their npm packages, list them, or check them against their manifests
 
@@ -28,6 +30,10 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'analyze': {
         const { analyzeCommand } = await import('./analyze.js');
         return await analyzeCommand(rest);
+      }
+      case 'bench': {
+        const { benchCommand } = await import('./bench.js');
+        return await benchCommand(rest);
       }
       case undefined:
       case '-h':

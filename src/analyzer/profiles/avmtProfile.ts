@@ -1,6 +1,8 @@
 // The 'avmt' profile: BlazeFace for detection and alignment, then the paper's network exported by models/avmt
 // as one streaming step. An untrained export is refused unless the operator passed --allow-untrained
 // (benchmarks only): its numbers would look like measurements and mean nothing.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { AffectcastError } from '../../contracts/errors.js';
 import { OrtInferenceRunner } from '../../inference/OrtInferenceRunner.js';
@@ -26,12 +28,12 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
           'or start with --allow-untrained to benchmark speed only.',
       );
     }
-    if (error instanceof AffectcastError && error.code === 'MODEL_MISSING') {
+    if (error instanceof AffectcastError && error.code === 'MODEL_MISSING' && !fs.existsSync(path.join(dir, `${AVMT_MODEL_ID}.json`))) {
       throw new AffectcastError(
         'MODEL_MISSING',
-        `${error.message}. The avmt profile needs an export of the paper's network: ` +
-          '/usr/bin/python3 -m models.avmt export --checkpoint RUN/best.pt --out ' +
-          `${dir} (or --untrained, for benchmarks with --allow-untrained).`,
+        `no export of the paper's network in ${dir}: train one (python3 -m models.avmt train) and export it with ` +
+          `/usr/bin/python3 -m models.avmt export --checkpoint RUN/best.pt --out ${dir} ` +
+          '(or --untrained, for speed benchmarks with --allow-untrained).',
       );
     }
     throw error;
