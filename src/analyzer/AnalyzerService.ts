@@ -70,7 +70,10 @@ export class AnalyzerService {
 
   #listen(fork: MediaFork, peer: Peer): void {
     if (!this.#audio.enabled) return;
-    const subscription = fork.pcm$.subscribe((chunk) => this.#audio.push(peer.id, chunk.samples));
+    const subscription = fork.pcm$.subscribe((chunk) => {
+      this.#audio.push(peer.id, chunk.samples);
+      this.#options.metrics.analysedAudioSamples.inc(chunk.samples.length);
+    });
     this.#audioSubscriptions.set(fork.producerId, subscription);
     fork.observer.once('close', () => {
       subscription.unsubscribe();

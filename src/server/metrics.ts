@@ -23,6 +23,11 @@ export class Metrics {
     help: 'Decoded frames skipped because analysis of an earlier frame was still running (latest wins)',
     registers: [this.registry],
   });
+  readonly analysedAudioSamples = new Counter({
+    name: 'affectcast_analysed_audio_samples_total',
+    help: '16 kHz PCM samples fed to audio-visual analysis (profiles that read audio)',
+    registers: [this.registry],
+  });
   readonly affectEvents = new Counter({
     name: 'affectcast_affect_events_total',
     help: 'AffectEvents published',

@@ -36,7 +36,7 @@ test('serve prints the meeting, overlay and dashboard URLs, then ready; SIGTERM 
     const base = new URL(url(meeting)).origin;
     const health = await fetch(`${base}/healthz`);
     assert.equal(health.status, 200);
-    assert.deepEqual({ ...(await health.json()), uptimeS: 0 }, { status: 'ok', profile: 'default', rooms: 0, uptimeS: 0 });
+    assert.deepEqual({ ...((await health.json()) as Record<string, unknown>), uptimeS: 0 }, { status: 'ok', profile: 'default', rooms: 0, uptimeS: 0 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /^affectcast_rooms 0$/m);
     assert.match(metrics, /affectcast_process_cpu_seconds_total/);

@@ -47,7 +47,7 @@ function connectOutcome(t: TestApp, token: string | undefined): Promise<string> 
 }
 
 const overlayState = (page: Page) =>
-  page.evaluate(() => (window as unknown as { affectcastOverlay: { connection: string; events: number; firstRenderFrom: string | null } }).affectcastOverlay);
+  page.evaluate(() => (globalThis as unknown as { affectcastOverlay: { connection: string; events: number; firstRenderFrom: string | null } }).affectcastOverlay);
 
 describe('overlay', () => {
   let t: TestApp;
@@ -135,9 +135,9 @@ describe('overlay', () => {
     const card = page.locator(`section.stream[data-peer-id="${peer.id}"]`);
     await card.locator('.top-expression', { hasText: /Happiness \d+%/ }).waitFor({ timeout: 10_000 });
     assert.equal(await card.locator('.name').textContent(), 'Streamer');
-    const barWidth = await card.locator('[data-expression="happiness"] .bar').evaluate((el) => parseFloat((el as HTMLElement).style.width));
+    const barWidth = await card.locator('[data-expression="happiness"] .bar').evaluate((el) => parseFloat((el as unknown as { style: { width: string } }).style.width));
     assert.ok(barWidth > 50, `happiness bar ${barWidth}%`);
-    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgba(0, 0, 0, 0)', 'transparent for OBS');
+    assert.equal(await page.locator('body').evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor), 'rgba(0, 0, 0, 0)', 'transparent for OBS');
     await saveScreenshot(page, 'overlay-streamer-happiness');
 
     // After a reload the page draws the room state it receives on connect, before any new event.

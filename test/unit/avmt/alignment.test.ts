@@ -12,7 +12,14 @@ import { resizeAntialiased } from '../../../src/analyzer/image/antialiasResize.j
 import { KP, type FaceDetection } from '../../../src/analyzer/face/FaceDetection.js';
 import { PYTHON, maxAbsDiff, readF32 } from './python.js';
 
-const TEMPLATE = { leftEye: [38.2946, 51.6963], rightEye: [73.5318, 51.5014], nose: [56.0252, 71.7366], mouthLeft: [41.5493, 92.3655], mouthRight: [70.7299, 92.2041] } as const;
+type Pt = [number, number];
+const TEMPLATE: Record<'leftEye' | 'rightEye' | 'nose' | 'mouthLeft' | 'mouthRight', Pt> = {
+  leftEye: [38.2946, 51.6963],
+  rightEye: [73.5318, 51.5014],
+  nose: [56.0252, 71.7366],
+  mouthLeft: [41.5493, 92.3655],
+  mouthRight: [70.7299, 92.2041],
+};
 
 test("the 112 → 96 downscale equals torch's antialiased bilinear interpolate", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-aa-'));
@@ -45,7 +52,7 @@ test('alignment maps the detected landmarks onto the template, whatever the face
     x: 200 + scale * (Math.cos(angle) * (x - 56) - Math.sin(angle) * (y - 72)),
     y: 150 + scale * (Math.sin(angle) * (x - 56) + Math.cos(angle) * (y - 72)),
   });
-  const mouth = [(TEMPLATE.mouthLeft[0] + TEMPLATE.mouthRight[0]) / 2, (TEMPLATE.mouthLeft[1] + TEMPLATE.mouthRight[1]) / 2] as const;
+  const mouth: Pt = [(TEMPLATE.mouthLeft[0] + TEMPLATE.mouthRight[0]) / 2, (TEMPLATE.mouthLeft[1] + TEMPLATE.mouthRight[1]) / 2];
   const keypoints = [place(TEMPLATE.leftEye), place(TEMPLATE.rightEye), place(TEMPLATE.nose), place(mouth), { x: 0, y: 0 }, { x: 0, y: 0 }];
   const data = new Uint8Array(width * height * 3);
   for (const p of keypoints.slice(0, 4)) {

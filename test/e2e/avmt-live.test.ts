@@ -1,0 +1,57 @@
+// The paper's network served live (profile 'avmt', an untrained export allowed as for a benchmark): a
+// publisher's video and microphone reach the network through the real fork; every event is labelled with
+// the export it came from, the face keeps its id (and so its GRU state), and the microphone's PCM feeds the
+// peer's trailing log-mel window.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { io as connect, type Socket } from 'socket.io-client';
+import { AffectEventSchema, type AffectEvent } from '../../src/contracts/affect.js';
+import type { AffectServerToClientEvents } from '../../src/contracts/overlay.js';
+import { launchBrowser, liveChildProcesses, startTestApp, testMedia, until, type TestApp, type TestBrowser } from '../support/index.js';
+import { runAvmt } from '../unit/avmt/python.js';
+import { requireModels } from '../unit/vision/support.js';
+
+let dir = '';
+let t: TestApp | undefined;
+let browser: TestBrowser | undefined;
+let socket: Socket<AffectServerToClientEvents> | undefined;
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-avmt-live-'));
+  runAvmt(['export', '--untrained', '--out', dir, '--width', '0.125']);
+  const models = requireModels('blazeface');
+  for (const f of ['blazeface.json', 'blazeface.onnx']) fs.copyFileSync(path.join(models, f), path.join(dir, f));
+});
+
+after(async () => {
+  socket?.close();
+  await browser?.close();
+  await t?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(liveChildProcesses('ffmpeg'), []);
+});
+
+test('a live stream runs through the avmt export with per-face state and its peer\'s audio', async () => {
+  t = await startTestApp({ config: { models: { profile: 'avmt', dir, allowUntrained: true }, analyzer: { fps: 5 } } });
+  const events: AffectEvent[] = [];
+  socket = connect(`${t.baseUrl}/affect`, { transports: ['websocket'], auth: { token: t.token('overlay', 'av') }, forceNew: true });
+  socket.on('affect', (e) => events.push(e));
+  const media = testMedia();
+  browser = await launchBrowser({ name: 'avmt', y4m: media.astronautY4m, wav: media.speechWav });
+  await browser.newPage(t.meetingUrl('av', { name: 'Speaker' }));
+
+  const withFaces = await until(() => (events.filter((e) => e.faces.length > 0).length >= 5 ? events.filter((e) => e.faces.length > 0) : null), 30_000, '5 events with a face');
+  for (const e of withFaces) assert.ok(AffectEventSchema.safeParse(e).success);
+  assert.equal(withFaces[0]?.model.id, 'avmt');
+  assert.match(withFaces[0]?.model.version ?? '', /untrained/);
+  const face = withFaces[0]!.faces[0]!;
+  assert.match(face.provenance.va, /^model:avmt@/);
+  assert.ok(face.valence !== null && face.aus !== null, 'an allowed export reports every head');
+  assert.ok(withFaces.every((e) => e.faces[0]?.faceId === face.faceId), 'one tracked face, one GRU state');
+  const app = t.app;
+  const samples = async () => Number((await app.metrics.registry.getSingleMetric('affectcast_analysed_audio_samples_total')?.get())?.values[0]?.value ?? 0);
+  await until(async () => (await samples()) >= 16_000, 10_000, 'a second of the microphone in the audio window');
+});
