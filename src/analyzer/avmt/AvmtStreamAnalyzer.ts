@@ -4,6 +4,7 @@ import type { FaceAffect } from '../../contracts/affect.js';
 import { ACTION_UNITS, EXPRESSIONS, UNAVAILABLE, type Expression } from '../../contracts/labels.js';
 import type { Float32Tensor, InferenceRunner } from '../../inference/InferenceRunner.js';
 import type { LogMelWindow } from '../audio/LogMelWindow.js';
+import { topExpression } from '../expression/topExpression.js';
 import { BlazeFaceDetector } from '../face/BlazeFaceDetector.js';
 import { FaceTracker } from '../face/FaceTracker.js';
 import { clamp01, normaliseBox, type Box } from '../image/geometry.js';
@@ -106,7 +107,7 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
     };
     const exprRow = row('expr', EXPRESSIONS.length);
     const probs = Object.fromEntries(EXPRESSIONS.map((e, k) => [e, clamp01(exprRow[k] as number)])) as Record<Expression, number>;
-    const label = EXPRESSIONS.reduce((best, e) => (probs[e] > probs[best] ? e : best), EXPRESSIONS[0]);
+    const label = topExpression(probs);
     const va = heads.va ? row('va', 2) : null;
     const au = heads.au ? row('au', ACTION_UNITS.length) : null;
     const clampSigned = (v: number) => Math.max(-1, Math.min(1, v));

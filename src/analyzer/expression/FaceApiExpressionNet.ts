@@ -3,7 +3,7 @@ import { EXPRESSIONS, type Expression } from '../../contracts/labels.js';
 import type { ExpressionProbs } from '../../contracts/affect.js';
 import type { InferenceRunner } from '../../inference/InferenceRunner.js';
 import type { TensorSpec } from '../../models/manifest.js';
-import type { Box } from '../image/geometry.js';
+import { clamp01, type Box } from '../image/geometry.js';
 import type { RgbImage } from '../image/warp.js';
 import { faceApiCrop } from './faceApiCrop.js';
 
@@ -83,17 +83,7 @@ export class FaceApiExpressionNet {
     return slots.map((slot) => {
       if (slot < 0) return null;
       const row = slot * EXPRESSIONS.length;
-      return Object.fromEntries(EXPRESSIONS.map((e, k) => [e, clampProb(probs[row + (order[k] as number)] as number)])) as ExpressionProbs;
+      return Object.fromEntries(EXPRESSIONS.map((e, k) => [e, clamp01(probs[row + (order[k] as number)] as number)])) as ExpressionProbs;
     });
   }
-}
-
-function clampProb(p: number): number {
-  return p < 0 ? 0 : p > 1 ? 1 : p;
-}
-
-export function topExpression(probs: ExpressionProbs): Expression {
-  let best: Expression = 'neutral';
-  for (const e of EXPRESSIONS) if (probs[e] > probs[best]) best = e;
-  return best;
 }
