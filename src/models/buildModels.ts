@@ -12,6 +12,7 @@ import { modelVersion } from './modelVersion.js';
 import { resolvePackage } from './packages.js';
 import { sha256Bytes } from './sha256.js';
 import { MODEL_SPECS, type ModelSpec } from './specs/index.js';
+import type { ManifestDescription } from './specs/ModelSpec.js';
 import { writeFileAtomic } from './writeAtomic.js';
 
 export interface BuildOptions {
@@ -36,7 +37,7 @@ export interface BuiltModel {
 }
 
 /** The current model in `dir`, or why it must be (re)built: missing, mismatched, or another version. */
-function inspect(dir: string, id: string, version: string): { current: LoadedManifest } | { reason: string } {
+function inspect(dir: string, id: string, version: string, described: ManifestDescription): { current: LoadedManifest } | { reason: string } {
   let loaded: LoadedManifest;
   try {
     loaded = loadManifest(dir, id);
@@ -45,13 +46,18 @@ function inspect(dir: string, id: string, version: string): { current: LoadedMan
     throw err;
   }
   const found = loaded.manifest.version;
-  return found === version ? { current: loaded } : { reason: `version ${found} → ${version}` };
+  if (found !== version) return { reason: `version ${found} → ${version}` };
+  // Same weights, but the description (preprocessing, provenance…) may have been corrected: rewrite it.
+  const { inputs, outputs, preprocessing, provenance } = loaded.manifest;
+  const same = JSON.stringify({ inputs, outputs, preprocessing, provenance }) === JSON.stringify(ModelManifestSchema.pick({ inputs: true, outputs: true, preprocessing: true, provenance: true }).parse(described));
+  return same ? { current: loaded } : { reason: 'manifest description changed' };
 }
 
 function buildOne(spec: ModelSpec, dir: string, logger: Logger, force: boolean): BuiltModel {
   const pkg = resolvePackage(spec.sourcePackage);
   const version = modelVersion(pkg);
-  const state = force ? { reason: 'forced' } : inspect(dir, spec.id, version);
+  const described = spec.describe(pkg);
+  const state = force ? { reason: 'forced' } : inspect(dir, spec.id, version, described);
   if ('current' in state) {
     const { manifest, modelPath } = state.current;
     logger.debug({ model: spec.id, version }, 'model up to date');
@@ -70,7 +76,7 @@ function buildOne(spec: ModelSpec, dir: string, logger: Logger, force: boolean):
     file,
     sha256: sha256Bytes(converted.bytes),
     bytes: converted.bytes.length,
-    ...spec.describe(pkg),
+    ...described,
     createdBy: `affectcast models build (${CONVERTER_NAME} ${CONVERTER_VERSION})`,
   });
   const modelPath = path.join(dir, file);

@@ -72,9 +72,10 @@ export const facemeshSpec: ModelSpec = {
         dtype: 'float32',
         scaling: 'x / 255 (0..255 → [0, 1]); done by the caller, not inside the model',
         crop:
-          'square box around the face, as human does: BlazeFace box scaled to frame pixels, enlarged 1.4× about its centre ' +
-          '(config.face.detector.scale), made square with side max(w, h) and corners rounded to whole pixels (facemeshutil.ts ' +
-          'enlargeBox, squarifyBox); optionally rotated upright first (detector.rotation, off by default). Pixels outside the frame are 0.',
+          'square box around the face: BlazeFace box enlarged 1.4× about its centre (human config.face.detector.scale; ' +
+          "MediaPipe's own graph uses 1.5), side max(w, h), rotated so that the line between the eyes is horizontal, as " +
+          "MediaPipe's face landmark graph crops its training and inference inputs (human does the same with detector.rotation " +
+          'on). Pixels outside the frame are 0. Landmarks map back through the inverse of the same rotation and scale.',
         resize:
           'bilinear, tf.image.cropAndResize(frame, [[y0/H, x0/W, y1/H, x1/W]], [0], [192, 192]) as in human facemeshutil.ts cutAndResize',
         normalisationInsideModel: false,
