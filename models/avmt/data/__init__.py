@@ -1,0 +1,1 @@
+"""Aff-Wild2 in its released on-disk layout: annotations, frame images, audio, and fixed-length sequences."""
