@@ -174,7 +174,8 @@ describe('fork to the analyzer', () => {
         assert.equal(c.fork.tap.consumer.closed, true, `${label}: tap consumer closed`);
       }
       await until(() => liveChildProcesses('ffmpeg').length === 0, 3_000, `${label}: no ffmpeg left`);
-      assert.deepEqual(zombieChildren(), [], `${label}: no zombie`);
+      // A child that has just exited is a zombie until Node reaps it on its next turn; one that stays is a leak.
+      await until(() => zombieChildren().length === 0, 2_000, `${label}: no zombie`);
       assert.equal(forks.forks.size, 0);
       assert.equal(forks.ports.inUse, 0, `${label}: decoder ports released`);
       const taps = (await metrics.taps.get()).values;
