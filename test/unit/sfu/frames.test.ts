@@ -11,13 +11,14 @@ const frame = (w: number, h: number, fill: number): Buffer => Buffer.alloc(w * h
 describe('RawFrameAssembler', () => {
   it('assembles a frame split across many chunks', () => {
     const a = new RawFrameAssembler();
-    assert.deepEqual(a.pushSize({ width: 4, height: 2 }), []);
+    assert.deepEqual(a.pushSize({ width: 4, height: 2, ptsSeconds: 1.5 }), []);
     const bytes = frame(4, 2, 7);
     const out = [];
     for (let i = 0; i < bytes.length; i += 5) out.push(...a.pushData(bytes.subarray(i, i + 5)));
     assert.equal(out.length, 1);
     assert.equal(out[0]?.width, 4);
     assert.equal(out[0]?.height, 2);
+    assert.equal(out[0]?.ptsSeconds, 1.5, 'the media time travels with its frame');
     assert.deepEqual(out[0]?.data, new Uint8Array(24).fill(7));
     assert.equal(a.bufferedBytes, 0);
   });
@@ -75,7 +76,8 @@ describe('ffmpeg log lines', () => {
     );
     assert.equal(line.level, 'info');
     assert.equal(line.context, 'Parsed_showinfo_3');
-    assert.deepEqual(showinfoFrameSize(line), { width: 360, height: 480 });
+    assert.deepEqual(showinfoFrameSize(line), { width: 360, height: 480, ptsSeconds: 0.4 });
+    assert.deepEqual(showinfoFrameSize(parseFfmpegLogLine('[Parsed_showinfo_3 @ 0x1] [info] n: 0 pts: NOPTS s:8x6 i:P')), { width: 8, height: 6 });
     assert.equal(showinfoFrameSize(parseFfmpegLogLine('[Parsed_showinfo_3 @ 0x5563fce242c0] [info] color_range:pc color_space:gbr')), undefined);
     assert.equal(showinfoFrameSize(parseFfmpegLogLine('[Parsed_showinfo_3 @ 0x5563fce242c0] [info] config in time_base: 1/15, frame_rate: 15/1')), undefined);
     assert.equal(showinfoFrameSize(parseFfmpegLogLine('[info] n: 1 s:10x10 (not from showinfo)')), undefined);
