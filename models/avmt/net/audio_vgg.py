@@ -9,9 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..config import scaled
 from ..features.logmel import N_MELS
-from .vgg_face import conv_block
+from .vgg_face import vgg_features
 
 BLOCKS: tuple[tuple[int, int], ...] = ((1, 64), (1, 128), (2, 256), (2, 512))
 
@@ -21,12 +20,7 @@ class AudioVgg(nn.Module):
 
     def __init__(self, width: float, embed: int) -> None:
         super().__init__()
-        blocks, cin = [], 1
-        for convs, channels in BLOCKS:
-            cout = scaled(channels, width)
-            blocks.append(conv_block(cin, cout, convs))
-            cin = cout
-        self.features = nn.Sequential(*blocks)
+        self.features, cin = vgg_features(1, BLOCKS, width)
         freq = N_MELS // 2 ** len(BLOCKS)  # 64 -> 4
         self.fc = nn.Sequential(nn.Linear(cin * freq, embed), nn.ReLU(inplace=True))
         self.out_dim = embed

@@ -23,17 +23,22 @@ def conv_block(cin: int, cout: int, convs: int) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+def vgg_features(cin: int, blocks: tuple[tuple[int, int], ...], width: float) -> tuple[nn.Sequential, int]:
+    """Stacked conv blocks of (convs, channels), channels scaled by `width`; returns them and the last width."""
+    layers = []
+    for convs, channels in blocks:
+        cout = scaled(channels, width)
+        layers.append(conv_block(cin, cout, convs))
+        cin = cout
+    return nn.Sequential(*layers), cin
+
+
 class VggFaceTrunk(nn.Module):
     """[B, 3, 96, 96] RGB in [-1, 1] -> [B, fc] (fc6 + ReLU)."""
 
     def __init__(self, width: float, fc: int, size: int = FACE_SIZE) -> None:
         super().__init__()
-        blocks, cin = [], 3
-        for convs, channels in BLOCKS:
-            cout = scaled(channels, width)
-            blocks.append(conv_block(cin, cout, convs))
-            cin = cout
-        self.features = nn.Sequential(*blocks)
+        self.features, cin = vgg_features(3, BLOCKS, width)
         side = size // 2 ** len(BLOCKS)  # 96 -> 3
         self.fc = nn.Sequential(nn.Flatten(), nn.Linear(cin * side * side, fc), nn.ReLU(inplace=True))
         self.out_dim = fc
