@@ -47,7 +47,7 @@ async function throughput(analyzers: StreamAnalyzer[], frame: VideoFrame, frames
 
 export async function runBench(config: Config, options: BenchOptions, logger: Logger): Promise<BenchResult> {
   const frame = await decodeStill(options.input, config.analyzer.maxSide, logger);
-  const models = await loadVisionModels(visionModelsOptions(config));
+  const models = await loadVisionModels(visionModelsOptions(config, logger));
   const startedAt = new Date().toISOString();
   try {
     const analyzerOptions = { ...frameAnalyzerOptions(config), lostAfterFrames: config.analyzer.lostAfterFrames };

@@ -24,6 +24,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_PROFILE', 'models.profile', 'string'],
   ['AFFECTCAST_MODELS_DIR', 'models.dir', 'string'],
   ['AFFECTCAST_ALLOW_UNTRAINED', 'models.allowUntrained', 'boolean'],
+  ['AFFECTCAST_INFERENCE_THREADS', 'models.inferenceThreads', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],
 ];
 

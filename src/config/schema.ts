@@ -72,6 +72,11 @@ export const ConfigSchema = z
         allowUntrained: z.boolean().default(false),
         /** onnxruntime intra-op threads per session: 1 is fastest on small CPUs (threads spin). */
         intraOpThreads: z.number().int().min(1).max(64).default(1),
+        /**
+         * Worker threads that run inference (each holds every model of the profile). onnxruntime-node computes
+         * on the calling thread, so 0 (in-process) blocks the event loop while a model runs.
+         */
+        inferenceThreads: z.number().int().min(0).max(64).default(Math.max(1, os.availableParallelism())),
       })
       .strict()
       .prefault({}),

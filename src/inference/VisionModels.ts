@@ -2,7 +2,8 @@
 // FrameAnalyzer (each analyzer keeps its own input buffers, so sharing a session is safe).
 import type { Config } from '../config/schema.js';
 import type { InferenceRunner } from './InferenceRunner.js';
-import { OrtInferenceRunner } from './OrtInferenceRunner.js';
+import { openRunners } from './openRunners.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { loadVerifiedModel } from './verifiedModel.js';
 
 export const MODEL_IDS = { detector: 'blazeface', mesh: 'facemesh', expression: 'faceapi-expression' } as const;
@@ -19,38 +20,37 @@ export interface VisionModels {
 export interface VisionModelsOptions {
   dir: string;
   intraOpNumThreads: number;
+  /** Worker threads for inference; 0 or absent: in-process (see openRunners). */
+  inferenceThreads?: number;
   allowUntrained?: boolean;
   /** Load FaceMesh for the geometric AU estimator. Default true. */
   mesh?: boolean;
+  logger?: Logger;
 }
 
-export function visionModelsOptions(config: Config): VisionModelsOptions {
-  return { dir: config.models.dir, intraOpNumThreads: config.models.intraOpThreads, allowUntrained: config.models.allowUntrained };
+export function visionModelsOptions(config: Config, logger?: Logger): VisionModelsOptions {
+  return {
+    dir: config.models.dir,
+    intraOpNumThreads: config.models.intraOpThreads,
+    inferenceThreads: config.models.inferenceThreads,
+    allowUntrained: config.models.allowUntrained,
+    ...(logger ? { logger } : {}),
+  };
 }
 
 export async function loadVisionModels(options: VisionModelsOptions): Promise<VisionModels> {
-  const open = async (id: string): Promise<InferenceRunner> =>
-    OrtInferenceRunner.create(await loadVerifiedModel(options.dir, id, { allowUntrained: options.allowUntrained ?? false }), {
-      intraOpNumThreads: options.intraOpNumThreads,
-    });
   const ids = [MODEL_IDS.detector, MODEL_IDS.expression, ...(options.mesh === false ? [] : [MODEL_IDS.mesh])];
-  const settled = await Promise.allSettled(ids.map(open));
-  const runners = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure !== undefined) {
-    // never leave half a profile running
-    await Promise.all(runners.map((r) => r.close()));
-    throw failure.reason;
-  }
-  const [detector, expression, mesh] = runners as [InferenceRunner, InferenceRunner, InferenceRunner | undefined];
-  let closing: Promise<void> | null = null;
+  // verify every file against its manifest before any session or thread starts
+  const models = await Promise.all(ids.map((id) => loadVerifiedModel(options.dir, id, { allowUntrained: options.allowUntrained ?? false })));
+  const runners = await openRunners(models, {
+    threads: options.inferenceThreads ?? 0,
+    intraOpNumThreads: options.intraOpNumThreads,
+    logger: options.logger ?? silentLogger(),
+  });
   return {
-    detector,
-    expression,
-    mesh: mesh ?? null,
-    close() {
-      closing ??= Promise.all(runners.map((r) => r.close())).then(() => undefined);
-      return closing;
-    },
+    detector: runners.runner(MODEL_IDS.detector),
+    expression: runners.runner(MODEL_IDS.expression),
+    mesh: options.mesh === false ? null : runners.runner(MODEL_IDS.mesh),
+    close: () => runners.close(),
   };
 }

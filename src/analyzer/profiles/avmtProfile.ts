@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { AffectcastError } from '../../contracts/errors.js';
-import { OrtInferenceRunner } from '../../inference/OrtInferenceRunner.js';
+import { openRunners } from '../../inference/openRunners.js';
 import { loadVerifiedModel } from '../../inference/verifiedModel.js';
 import { MODEL_IDS } from '../../inference/VisionModels.js';
 import type { Logger } from '../../log/logger.js';
@@ -40,20 +40,18 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
   });
   const preprocessing = readAvmtPreprocessing(network.manifest);
   const heads = avmtHeads(network.manifest, allowUntrained);
-  const runner = await OrtInferenceRunner.create(network, { intraOpNumThreads: intraOpThreads });
-  let detector: OrtInferenceRunner;
-  try {
-    detector = await OrtInferenceRunner.create(await loadVerifiedModel(dir, MODEL_IDS.detector), { intraOpNumThreads: intraOpThreads });
-  } catch (error) {
-    await runner.close();
-    throw error;
-  }
+  const runners = await openRunners([network, await loadVerifiedModel(dir, MODEL_IDS.detector)], {
+    threads: config.models.inferenceThreads,
+    intraOpNumThreads: intraOpThreads,
+    logger,
+  });
+  const runner = runners.runner(AVMT_MODEL_ID);
+  const detector = runners.runner(MODEL_IDS.detector);
   if (network.manifest.provenance.status === 'untrained') {
     log.warn('serving an UNTRAINED avmt export (--allow-untrained): for benchmarks only, its values mean nothing');
   }
   if (heads.withheld.length > 0) log.warn({ heads: heads.withheld }, 'avmt heads without trained weights are reported as unavailable');
   log.info({ version: network.manifest.version }, 'avmt profile loaded');
-  let closing: Promise<void> | undefined;
   return {
     name: 'avmt',
     model: { id: network.manifest.id, version: network.manifest.version },
@@ -69,6 +67,6 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
         lostAfterFrames: config.analyzer.lostAfterFrames,
         audio,
       }),
-    close: () => (closing ??= Promise.all([runner.close(), detector.close()]).then(() => undefined)),
+    close: () => runners.close(),
   };
 }

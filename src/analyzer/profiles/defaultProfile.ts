@@ -7,7 +7,7 @@ import { FrameAnalyzer, frameAnalyzerOptions } from '../FrameAnalyzer.js';
 import type { AnalysisProfile } from './AnalysisProfile.js';
 
 export async function loadDefaultProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {
-  const models = await loadVisionModels(visionModelsOptions(config));
+  const models = await loadVisionModels(visionModelsOptions(config, logger));
   const runners = [models.detector, models.expression, ...(models.mesh ? [models.mesh] : [])];
   const version = runners.map((r) => `${r.manifest.id}@${r.manifest.version}`).join('+');
   const log = logger.child({ component: 'profile', profile: 'default' });

@@ -1,0 +1,42 @@
+// The runners of a profile's models: on worker threads (config models.inferenceThreads > 0, the default),
+// or in-process on the main thread (0; simpler to debug, but inference then blocks the event loop).
+import type { Logger } from '../log/logger.js';
+import { InferencePool } from './InferencePool.js';
+import type { InferenceRunner } from './InferenceRunner.js';
+import { OrtInferenceRunner } from './OrtInferenceRunner.js';
+import type { VerifiedModel } from './verifiedModel.js';
+
+export interface ModelRunners {
+  runner(id: string): InferenceRunner;
+  /** Releases every session (and thread); idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenRunnersOptions {
+  threads: number;
+  intraOpNumThreads: number;
+  logger: Logger;
+}
+
+export async function openRunners(models: VerifiedModel[], options: OpenRunnersOptions): Promise<ModelRunners> {
+  if (options.threads > 0) {
+    const pool = await InferencePool.start(models, options);
+    return { runner: (id) => pool.runner(id), close: () => pool.close() };
+  }
+  const runners = new Map<string, OrtInferenceRunner>();
+  try {
+    for (const m of models) runners.set(m.manifest.id, await OrtInferenceRunner.create(m, { intraOpNumThreads: options.intraOpNumThreads }));
+  } catch (error) {
+    await Promise.all([...runners.values()].map((r) => r.close()));
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    runner: (id) => {
+      const r = runners.get(id);
+      if (!r) throw new RangeError(`model '${id}' was not opened`);
+      return r;
+    },
+    close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => undefined)),
+  };
+}
