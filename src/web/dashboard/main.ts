@@ -127,7 +127,8 @@ function render(event: AffectEvent): void {
   const face = event.faces[0];
   c.title.textContent = names.get(event.peerId) ?? event.peerId.slice(0, 8);
   c.meta.textContent = `${event.faces.length} face${event.faces.length === 1 ? '' : 's'} · ${Math.round(event.latencyMs)} ms`;
-  c.samples.push({ at: event.capturedAt, valence: face?.valence ?? null, arousal: face?.arousal ?? null });
+  // plotted against this browser's clock: the server's capturedAt may be skewed from it
+  c.samples.push({ at: Date.now(), valence: face?.valence ?? null, arousal: face?.arousal ?? null });
   const cutoff = Date.now() - TIMELINE_MS;
   while (c.samples.length > 0 && (c.samples[0]?.at ?? 0) < cutoff) c.samples.shift();
   renderTable(c, face);
