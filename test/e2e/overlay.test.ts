@@ -140,6 +140,15 @@ describe('overlay', () => {
     assert.equal(await page.locator('body').evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor), 'rgba(0, 0, 0, 0)', 'transparent for OBS');
     await saveScreenshot(page, 'overlay-streamer-happiness');
 
+    // The dashboard shows the same participant with the source of every value.
+    const dashboard = await viewer.newPage(`${t.baseUrl}/dashboard?room=${ROOM}&token=${encodeURIComponent(t.token('dashboard', ROOM))}`);
+    const row = (measure: string) => dashboard.locator(`section.card[data-peer-id="${peer.id}"] tr`, { has: dashboard.locator('td', { hasText: new RegExp(`^${measure}$`) }) });
+    await row('Valence').locator('td.source', { hasText: 'estimated (circumplex-v1)' }).waitFor({ timeout: 10_000 });
+    assert.match((await row('Expression').locator('td').nth(1).textContent()) ?? '', /^Happiness/);
+    assert.match((await row('Expression').locator('td.source').textContent()) ?? '', /^faceapi-expression@/);
+    await saveScreenshot(dashboard, 'dashboard-streamer');
+    await dashboard.close();
+
     // After a reload the page draws the room state it receives on connect, before any new event.
     await page.reload();
     await card.locator('.top-expression', { hasText: /Happiness/ }).waitFor({ timeout: 5_000 });

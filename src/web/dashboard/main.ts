@@ -69,6 +69,11 @@ function row(name: string, value: string, source: string): HTMLTableRowElement {
   return el('tr', {}, el('td', {}, name), el('td', {}, value), el('td', { class: 'source' }, source));
 }
 
+/** Why AUs are missing: an estimator that has no neutral baseline for this face yet, or no source at all. */
+function auPending(provenance: string): string {
+  return provenanceKind(provenance) === 'estimator' ? '— (calibrating: needs a moment of neutral face)' : '—';
+}
+
 function fmt(v: number | null): string {
   return v === null ? '—' : v.toFixed(2);
 }
@@ -82,7 +87,7 @@ function renderTable(c: Card, face: FaceAffect | undefined): void {
     row('Expression', `${EXPRESSION_NAMES[face.expression.label]} (${Math.round(face.expression.probs[face.expression.label] * 100)}%)`, describeSource(face.provenance.expression)),
     row('Valence', fmt(face.valence), describeSource(face.provenance.va)),
     row('Arousal', fmt(face.arousal), describeSource(face.provenance.va)),
-    ...ACTION_UNITS.map((au) => row(au, face.aus ? fmt(face.aus[au]) : '—', describeSource(face.provenance.au))),
+    ...ACTION_UNITS.map((au) => row(au, face.aus ? fmt(face.aus[au]) : auPending(face.provenance.au), describeSource(face.provenance.au))),
     ...EXPRESSIONS.map((e) => row(`p(${EXPRESSION_NAMES[e]})`, face.expression.probs[e].toFixed(2), '')),
   ];
   c.table.replaceChildren(...rows);
