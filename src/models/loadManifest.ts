@@ -5,13 +5,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AffectcastError } from '../contracts/errors.js';
 import { ModelManifestSchema, type ModelManifest } from './manifest.js';
-import { sha256File } from './sha256.js';
+import { sha256Bytes } from './sha256.js';
 
 export interface LoadedManifest {
   manifest: ModelManifest;
   manifestPath: string;
   /** Absolute path of the model file the manifest describes. */
   modelPath: string;
+  /** The file's bytes, exactly those that were checked: a session made from them runs the described weights. */
+  bytes: Buffer;
 }
 
 export const BUILD_COMMAND = 'affectcast models build';
@@ -47,16 +49,16 @@ export function readManifest(dir: string, id: string): { manifest: ModelManifest
 export function loadManifest(dir: string, id: string): LoadedManifest {
   const { manifest, manifestPath } = readManifest(dir, id);
   const modelPath = path.resolve(dir, manifest.file);
-  let bytes: number;
+  let bytes: Buffer;
   try {
-    bytes = fs.statSync(modelPath).size;
+    bytes = fs.readFileSync(modelPath);
   } catch {
     throw missing(id, `${modelPath} does not exist (its manifest ${manifestPath} does)`);
   }
-  if (bytes !== manifest.bytes) throw missing(id, `${modelPath} has ${bytes} bytes, its manifest says ${manifest.bytes}`);
-  const sha256 = sha256File(modelPath);
+  if (bytes.length !== manifest.bytes) throw missing(id, `${modelPath} has ${bytes.length} bytes, its manifest says ${manifest.bytes}`);
+  const sha256 = sha256Bytes(bytes);
   if (sha256 !== manifest.sha256) {
     throw missing(id, `${modelPath} does not match its manifest (sha256 ${sha256.slice(0, 12)}…, expected ${manifest.sha256.slice(0, 12)}…)`);
   }
-  return { manifest, manifestPath, modelPath };
+  return { manifest, manifestPath, modelPath, bytes };
 }

@@ -38,8 +38,8 @@ function sameNames(actual: readonly string[], specs: readonly TensorSpec[]): boo
 }
 
 async function runOnce(ort: Ort, loaded: LoadedManifest): Promise<{ runMs: number; outputs: Record<string, number[]> }> {
-  const { manifest, modelPath } = loaded;
-  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const { manifest, bytes } = loaded;
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
     if (!sameNames(session.inputNames, manifest.inputs) || !sameNames(session.outputNames, manifest.outputs)) {
       throw new Error(

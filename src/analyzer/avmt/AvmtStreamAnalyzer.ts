@@ -36,6 +36,8 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
   readonly #aligner: FaceAligner;
   readonly #states: GruStates | null;
   readonly #units: number;
+  /** Whether the export has the audio stream (the A/V variant). */
+  readonly #usesAudio: boolean;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -47,6 +49,7 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
     const h0 = options.network.manifest.inputs.find((t) => t.name === 'h0');
     this.#units = typeof h0?.shape[2] === 'number' ? h0.shape[2] : 0;
     this.#states = h0 ? new GruStates(GRU_LAYERS, this.#units) : null;
+    this.#usesAudio = options.network.manifest.inputs.some((t) => t.name === 'audio');
   }
 
   analyze(frame: VideoFrame): Promise<FaceAffect[]> {
@@ -73,8 +76,7 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
     faces.forEach((f, i) => this.#aligner.align(frame, f.detection, face, i * 3 * size * size));
     const ids = faces.map((f) => f.faceId);
     const feeds: Record<string, Float32Tensor> = { face: { data: face, dims: [n, 3, size, size] } };
-    const audioSpec = this.#options.network.manifest.inputs.find((t) => t.name === 'audio');
-    if (audioSpec) {
+    if (this.#usesAudio) {
       const window = this.#options.audio();
       const features = window.read();
       const audio = new Float32Array(n * features.length);

@@ -17,9 +17,8 @@ export function decodeFileAudio(file: string, ffmpegPath = 'ffmpeg'): Promise<In
     child.once('close', (code) => {
       if (code !== 0) return reject(new Error(`ffmpeg could not read the audio of ${file}: ${stderr.trim()}`));
       const all = Buffer.concat(chunks);
-      const pcm = new Int16Array(Math.floor(all.length / 2));
-      for (let i = 0; i < pcm.length; i++) pcm[i] = all.readInt16LE(2 * i);
-      resolve(pcm);
+      // s16le on a little-endian host: the bytes are the samples (copied into an aligned buffer)
+      resolve(new Int16Array(all.buffer.slice(all.byteOffset, all.byteOffset + (all.length & ~1))));
     });
   });
 }
