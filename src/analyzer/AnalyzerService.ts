@@ -63,7 +63,8 @@ export class AnalyzerService {
     fork.observer.once('close', () => {
       analysis.close();
       this.#streams.delete(fork.producerId);
-      hub.streamEnded(room.id, peer.id, fork.producerId);
+      // A failed fork is reported by whoever watches the ForkManager's 'unanalysed' (with its reason).
+      if (fork.failure === undefined) hub.streamEnded(room.id, { peerId: peer.id, producerId: fork.producerId, cause: 'closed' });
     });
     this.#log.info({ roomId: room.id, peerId: peer.id, producerId: fork.producerId, profile: profile.name }, 'analysing video stream');
   }

@@ -20,6 +20,11 @@ export const ConfigSchema = z
         port: port.default(8080),
         /** Base of the URLs printed at start-up, when clients reach the server by another name (proxy, LAN address). */
         publicUrl: z.url().optional(),
+        /**
+         * Browser origins (scheme://host[:port]) besides the server's own that may open its sockets. A WebSocket
+         * upgrade from any other Origin is refused: a page elsewhere cannot ride a user's link.
+         */
+        allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path')).max(64).default([]),
       })
       .strict()
       .prefault({}),
@@ -49,6 +54,23 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * What one participant, one room and the whole server may allocate. Past a limit the request is refused
+     * with LIMIT_REACHED and nothing else changes. The defaults fit a meeting page (one send and one receive
+     * transport; camera, microphone, screen) with headroom, and a 2-core machine's decoders.
+     */
+    limits: z
+      .object({
+        transportsPerPeer: z.number().int().min(1).max(64).default(4),
+        producersPerPeer: z.number().int().min(1).max(32).default(4),
+        consumersPerPeer: z.number().int().min(1).max(1024).default(96),
+        peersPerRoom: z.number().int().min(1).max(1000).default(25),
+        rooms: z.number().int().min(1).max(10_000).default(50),
+        /** ffmpeg decoders (one per forked producer that sends media) on this server. */
+        decoders: z.number().int().min(1).max(1024).default(48),
+      })
+      .strict()
+      .prefault({}),
     analyzer: z
       .object({
         /** Frames analysed per second per video stream; the decoder drops the rest before they reach Node. */
@@ -61,6 +83,14 @@ export const ConfigSchema = z
         maxFaces: z.number().int().min(1).max(32).default(8),
         /** Consecutive analysed frames a face may go undetected before its track (and per-face state) ends. */
         lostAfterFrames: z.number().int().min(1).max(300).default(10),
+        /**
+         * A producer is decoded only once it sends media, and its decoder stops after this long without a
+         * decoded frame or sample (muted, paused, or a client that never sends): it starts again with the media.
+         */
+        idleTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(15_000),
+        /** Decoder restarts allowed per stream within restartWindowMs before its analysis stops (and says so). */
+        maxDecoderRestarts: z.number().int().min(0).max(100).default(5),
+        restartWindowMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,6 @@
 // The /affect namespace: read-only affect events for one room, for OBS overlays and dashboards.
 import type { AffectEvent } from './affect.js';
+import type { ErrorPayload } from './errors.js';
 
 export const AFFECT_NAMESPACE = '/affect';
 
@@ -19,7 +20,20 @@ export interface RoomState {
 export interface AffectServerToClientEvents {
   roomState: (state: RoomState) => void;
   affect: (event: AffectEvent) => void;
-  streamEnded: (event: { peerId: string; producerId: string }) => void;
+  streamEnded: (event: StreamEnded) => void;
+  /** Sent just before the server itself disconnects this socket: token expired, server shutting down. */
+  closing: (notice: ErrorPayload) => void;
+}
+
+/**
+ * A stream's analysis ended: 'closed' when its producer or participant went away, 'failed' when the analysis
+ * stopped while the stream was still live (its decoder kept failing), with the reason.
+ */
+export interface StreamEnded {
+  peerId: string;
+  producerId: string;
+  cause: 'closed' | 'failed';
+  reason?: string;
 }
 
 // No client → server events yet: the namespace is read-only.

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
 import type { AckCallback } from './ack.js';
+import type { ErrorPayload } from './errors.js';
 
 export const SFU_NAMESPACE = '/sfu';
 
@@ -76,6 +77,15 @@ export interface SfuServerToClientEvents {
   peerLeft: (event: { peerId: string }) => void;
   newProducer: (event: ProducerInfo & { peerId: string }) => void;
   consumerClosed: (event: { consumerId: string; producerId: string }) => void;
+  /** The analysis of one of this client's own producers stopped for good (its decoder kept failing). */
+  analysisStopped: (event: AnalysisStopped) => void;
+  /** Sent just before the server itself disconnects this socket: token expired, server shutting down. */
+  closing: (notice: ErrorPayload) => void;
+}
+
+export interface AnalysisStopped {
+  producerId: string;
+  reason: string;
 }
 
 /** socket.io handshake auth for /sfu and /affect. */

@@ -2,13 +2,13 @@
 // so that a client that (re)connects sees the present at once, and forwards every change to subscribers
 // (the /affect namespace; later the recorder). Knows nothing of socket.io.
 import type { AffectEvent } from '../contracts/affect.js';
-import type { Participant, RoomState } from '../contracts/overlay.js';
+import type { Participant, RoomState, StreamEnded } from '../contracts/overlay.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 
 export type AffectHubEvents = {
   affect: [event: AffectEvent];
   roomstate: [state: RoomState];
-  streamended: [event: { roomId: string; peerId: string; producerId: string }];
+  streamended: [event: StreamEnded & { roomId: string }];
 };
 
 interface RoomEntry {
@@ -57,11 +57,12 @@ export class AffectHub extends EnhancedEventEmitter<AffectHubEvents> {
     this.safeEmit('roomstate', this.state(roomId));
   }
 
-  streamEnded(roomId: string, peerId: string, producerId: string): void {
+  /** A stream that published nothing ends silently, unless its analysis failed: that is always told. */
+  streamEnded(roomId: string, ended: StreamEnded): void {
     const entry = this.#rooms.get(roomId);
-    if (!entry?.latest.delete(producerId)) return;
-    this.#forgetIfEmpty(roomId, entry);
-    this.safeEmit('streamended', { roomId, peerId, producerId });
+    const hadEvents = entry?.latest.delete(ended.producerId) ?? false;
+    if (entry) this.#forgetIfEmpty(roomId, entry);
+    if (hadEvents || ended.cause === 'failed') this.safeEmit('streamended', { roomId, ...ended });
   }
 
   roomClosed(roomId: string): void {

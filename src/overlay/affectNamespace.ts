@@ -29,8 +29,8 @@ export function attachAffectNamespace(namespace: AffectNamespace, hub: AffectHub
   const onRoomState = (state: Parameters<AffectServerToClientEvents['roomState']>[0]): void => {
     namespace.to(channel(state.roomId)).emit('roomState', state);
   };
-  const onStreamEnded = ({ roomId, peerId, producerId }: { roomId: string; peerId: string; producerId: string }): void => {
-    namespace.to(channel(roomId)).emit('streamEnded', { peerId, producerId });
+  const onStreamEnded = ({ roomId, ...ended }: Parameters<AffectHub['streamEnded']>[1] & { roomId: string }): void => {
+    namespace.to(channel(roomId)).emit('streamEnded', ended);
   };
   hub.on('affect', onAffect);
   hub.on('roomstate', onRoomState);

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { AffectHub } from '../overlay/AffectHub.js';
 import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNamespace.js';
 import { WorkerPool } from '../sfu/WorkerPool.js';
-import { RoomRegistry } from '../sfu/RoomRegistry.js';
+import { RoomRegistry, sfuLimits } from '../sfu/RoomRegistry.js';
 import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
 import { AnalyzerService } from '../analyzer/AnalyzerService.js';
 import { ForkManager } from '../analyzer/fork/ForkManager.js';
@@ -93,7 +93,7 @@ export class App {
     try {
       const pool = await WorkerPool.create({ size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel }, logger);
       undo.unshift(() => pool.close());
-      const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, metrics, logger);
+      const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), metrics, logger);
       undo.unshift(() => rooms.close());
       const forks = new ForkManager({ rooms, analyzer: config.analyzer, logger, metrics });
       undo.unshift(() => forks.close());

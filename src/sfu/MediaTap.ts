@@ -1,15 +1,25 @@
-// A copy of one producer's RTP for a local decoder: a PlainTransport on 127.0.0.1 (no ICE, no DTLS, no SRTP;
-// rtcpMux off because ffmpeg expects RTCP on port + 1; comedia off because ffmpeg never sends first) connected
+// A copy of one producer's RTP for a local decoder: a PlainTransport on 127.0.0.1 (no ICE, no DTLS; SRTP, so
+// that only packets from this transport authenticate at the decoder, whichever local process sends to its
+// port; rtcpMux off because ffmpeg expects RTCP on port + 1; comedia off because ffmpeg never sends first) connected
 // to the decoder's port pair, with a consumer that starts paused. The owner resumes it once the decoder
 // listens (a key frame sent earlier would be lost) and asks for key frames itself: ffmpeg sends no PLI/FIR.
 //
 // Closes itself when the producer closes, or when its router closes (room closed); close() is idempotent.
-import type { Consumer, MediaKind, PlainTransport, Producer, Router, RtpCodecParameters, TransportPortRange } from 'mediasoup/types';
+import crypto from 'node:crypto';
+import type { Consumer, MediaKind, PlainTransport, Producer, Router, RtpCodecParameters, SrtpParameters, TransportPortRange } from 'mediasoup/types';
 import { AffectcastError } from '../contracts/errors.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import { media } from './mediaErrors.js';
 
 export const TAP_IP = '127.0.0.1';
+const TAP_SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80' as const;
+
+/** What a decoder needs to receive a tap: where to bind, and the SRTP key the tap encrypts with. */
+export interface TapReceiveParameters {
+  ip: string;
+  rtpPort: number;
+  srtp: { cryptoSuite: typeof TAP_SRTP_SUITE; keyBase64: string };
+}
 
 export interface MediaTapOptions {
   router: Router;
@@ -59,11 +69,15 @@ export class MediaTap {
         listenInfo: { protocol: 'udp', ip: TAP_IP, ...(options.portRange ? { portRange: options.portRange } : {}) },
         rtcpMux: false,
         comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: TAP_SRTP_SUITE,
         appData: { tap: true, producerId: producer.id },
       }),
     );
     try {
-      await media(() => transport.connect({ ip: TAP_IP, port: rtpPort, rtcpPort: rtpPort + 1 }));
+      // The decoder's own RTCP reports are not read (mediasoup cannot decrypt them), so its key is random.
+      const remoteSrtp: SrtpParameters = { cryptoSuite: TAP_SRTP_SUITE, keyBase64: crypto.randomBytes(30).toString('base64') };
+      await media(() => transport.connect({ ip: TAP_IP, port: rtpPort, rtcpPort: rtpPort + 1, srtpParameters: remoteSrtp }));
       // The router's own capabilities: the consumer gets the producer's codec as codecs[0] (rtx after it).
       const consumer = await media(async () => {
         try {
@@ -83,6 +97,13 @@ export class MediaTap {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Where the decoder listens and the key that authenticates the tap's packets. */
+  get receive(): TapReceiveParameters {
+    const srtp = this.transport.srtpParameters;
+    if (!srtp || srtp.cryptoSuite !== TAP_SRTP_SUITE) throw new AffectcastError('INTERNAL', 'the tap transport has no SRTP key');
+    return { ip: TAP_IP, rtpPort: this.rtpPort, srtp: { cryptoSuite: TAP_SRTP_SUITE, keyBase64: srtp.keyBase64 } };
   }
 
   /** The media codec (payload type, MIME type, clock rate, channels, fmtp parameters) the decoder receives. */

@@ -52,8 +52,16 @@ export type PeerObserverEvents = {
   close: [];
 };
 
+/** How many of each a peer may hold at once (config.limits). */
+export interface PeerLimits {
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
 export interface PeerOptions {
   displayName: string;
+  limits: PeerLimits;
   router: Router;
   /** listenInfos and friends; appData is added per transport. */
   transportOptions: Omit<WebRtcTransportOptions, 'appData'>;
@@ -78,6 +86,9 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
   readonly #transports = new Map<string, WebRtcTransport<TransportAppData>>();
   readonly #producers = new Map<string, Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, Consumer<ConsumerAppData>>();
+  readonly #limits: PeerLimits;
+  /** Creations under way, counted against the limits too: concurrent requests cannot overshoot them. */
+  readonly #pending = { transports: 0, producers: 0, consumers: 0 };
   #closed = false;
 
   constructor(options: PeerOptions) {
@@ -85,6 +96,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
     this.displayName = options.displayName;
     this.#router = options.router;
     this.#transportOptions = options.transportOptions;
+    this.#limits = options.limits;
     this.#log = options.logger.child({ peerId: this.id });
     const onListenerError = (event: string, error: unknown) => this.#log.error({ err: error, event }, 'peer listener failed');
     this.onListenerError = onListenerError;
@@ -117,11 +129,13 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
 
   async createWebRtcTransport(direction: TransportDirection): Promise<WebRtcTransport<TransportAppData>> {
     this.#assertOpen();
-    const transport = await media(() =>
-      this.#router.createWebRtcTransport<TransportAppData>({
-        ...this.#transportOptions,
-        appData: { direction, peerId: this.id },
-      } as WebRtcTransportOptions<TransportAppData>),
+    const transport = await this.#withinLimit('transports', this.#transports.size, () =>
+      media(() =>
+        this.#router.createWebRtcTransport<TransportAppData>({
+          ...this.#transportOptions,
+          appData: { direction, peerId: this.id },
+        } as WebRtcTransportOptions<TransportAppData>),
+      ),
     );
     if (this.#closed) {
       // The peer closed while the worker was creating the transport: nobody else will ever close it.
@@ -145,8 +159,8 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
   async produce(request: ProduceRequest): Promise<Producer<ProducerAppData>> {
     const transport = this.#transport(request.transportId, 'send');
     const appData: ProducerAppData = { peerId: this.id, ...(request.source ? { source: request.source } : {}) };
-    const producer = await media(() =>
-      transport.produce<ProducerAppData>({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
+    const producer = await this.#withinLimit('producers', this.#producers.size, () =>
+      media(() => transport.produce<ProducerAppData>({ kind: request.kind, rtpParameters: request.rtpParameters, appData })),
     );
     if (producer.closed) throw new AffectcastError('MEDIA_ERROR', 'the transport closed while producing');
     this.#producers.set(producer.id, producer);
@@ -170,7 +184,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
       throw new AffectcastError('CANNOT_CONSUME', `invalid rtpCapabilities: ${(error as Error).message}`, { cause: error });
     }
     if (!canConsume) throw new AffectcastError('CANNOT_CONSUME');
-    const consumer = await media(async () => {
+    const consumer = await this.#withinLimit('consumers', this.#consumers.size, () => media(async () => {
       try {
         return await transport.consume<ConsumerAppData>({
           producerId: producer.id,
@@ -183,7 +197,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
         if (producer.closed) throw new AffectcastError('PRODUCER_NOT_FOUND', 'the producer closed', { cause: error });
         throw error;
       }
-    });
+    }));
     if (consumer.closed) throw new AffectcastError('PRODUCER_NOT_FOUND', 'the producer closed');
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
@@ -211,6 +225,19 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
     this.#producers.clear();
     this.#consumers.clear();
     this.observer.safeEmit('close');
+  }
+
+  /** Runs `create` only while held + pending stays under the limit; refuses with LIMIT_REACHED otherwise. */
+  async #withinLimit<T>(what: keyof PeerLimits, held: number, create: () => Promise<T>): Promise<T> {
+    if (held + this.#pending[what] >= this.#limits[what]) {
+      throw new AffectcastError('LIMIT_REACHED', `a participant may hold at most ${this.#limits[what]} ${what}`);
+    }
+    this.#pending[what]++;
+    try {
+      return await create();
+    } finally {
+      this.#pending[what]--;
+    }
   }
 
   #assertOpen(): void {

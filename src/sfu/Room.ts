@@ -7,7 +7,7 @@ import type { PeerInfo } from '../contracts/sfu.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../server/metrics.js';
-import { Peer, type ProducerAppData } from './Peer.js';
+import { Peer, type PeerLimits, type ProducerAppData } from './Peer.js';
 
 export type RoomObserverEvents = {
   newpeer: [peer: Peer];
@@ -25,12 +25,18 @@ export interface RoomNetworkOptions {
   enableTcp?: boolean | undefined;
 }
 
+export interface RoomLimits {
+  peers: number;
+  perPeer: PeerLimits;
+}
+
 export interface RoomOptions {
   id: string;
   router: Router;
   /** The ports of the router's worker; every transport of this room (taps included) listens inside it. */
   portRange: TransportPortRange;
   network: RoomNetworkOptions;
+  limits: RoomLimits;
   metrics: Metrics | undefined;
   logger: Logger;
 }
@@ -43,6 +49,7 @@ export class Room {
   readonly createdAt = Date.now();
   readonly #transportOptions: Omit<WebRtcTransportOptions, 'appData'>;
   readonly #metrics: Metrics | undefined;
+  readonly #limits: RoomLimits;
   readonly #log: Logger;
   readonly #peers = new Map<string, Peer>();
   #closed = false;
@@ -52,6 +59,7 @@ export class Room {
     this.router = options.router;
     this.portRange = options.portRange;
     this.#metrics = options.metrics;
+    this.#limits = options.limits;
     this.#log = options.logger.child({ roomId: options.id });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'room observer listener failed');
     this.#transportOptions = webRtcTransportOptions(options.network, options.portRange);
@@ -71,8 +79,12 @@ export class Room {
 
   createPeer(options: { displayName: string }): Peer {
     if (this.#closed) throw new AffectcastError('ROOM_CLOSED');
+    if (this.#peers.size >= this.#limits.peers) {
+      throw new AffectcastError('LIMIT_REACHED', `this room holds at most ${this.#limits.peers} participants`);
+    }
     const peer = new Peer({
       displayName: options.displayName,
+      limits: this.#limits.perPeer,
       router: this.router,
       transportOptions: this.#transportOptions,
       logger: this.#log,

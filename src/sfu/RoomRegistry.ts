@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../server/metrics.js';
 import { ROUTER_MEDIA_CODECS } from './mediaCodecs.js';
 import { media } from './mediaErrors.js';
-import { Room, type RoomNetworkOptions } from './Room.js';
+import { Room, type RoomLimits, type RoomNetworkOptions } from './Room.js';
 import type { WorkerPool } from './WorkerPool.js';
 
 export type RoomRegistryObserverEvents = {
@@ -14,10 +14,30 @@ export type RoomRegistryObserverEvents = {
   close: [];
 };
 
+export interface RegistryLimits extends RoomLimits {
+  rooms: number;
+}
+
+/** config.limits in the shape the SFU uses. */
+export function sfuLimits(limits: {
+  rooms: number;
+  peersPerRoom: number;
+  transportsPerPeer: number;
+  producersPerPeer: number;
+  consumersPerPeer: number;
+}): RegistryLimits {
+  return {
+    rooms: limits.rooms,
+    peers: limits.peersPerRoom,
+    perPeer: { transports: limits.transportsPerPeer, producers: limits.producersPerPeer, consumers: limits.consumersPerPeer },
+  };
+}
+
 export class RoomRegistry {
   readonly observer = new EnhancedEventEmitter<RoomRegistryObserverEvents>();
   readonly #pool: WorkerPool;
   readonly #network: RoomNetworkOptions;
+  readonly #limits: RegistryLimits;
   readonly #metrics: Metrics | undefined;
   readonly #logger: Logger;
   readonly #log: Logger;
@@ -25,9 +45,10 @@ export class RoomRegistry {
   readonly #creating = new Map<string, Promise<Room>>();
   #closing: Promise<void> | undefined;
 
-  constructor(pool: WorkerPool, network: RoomNetworkOptions, metrics: Metrics | undefined, logger: Logger) {
+  constructor(pool: WorkerPool, network: RoomNetworkOptions, limits: RegistryLimits, metrics: Metrics | undefined, logger: Logger) {
     this.#pool = pool;
     this.#network = network;
+    this.#limits = limits;
     this.#metrics = metrics;
     this.#logger = logger.child({ component: 'sfu' });
     this.#log = this.#logger.child({ component: 'room-registry' });
@@ -58,10 +79,13 @@ export class RoomRegistry {
 
   /** The open room of that name, creating it (and its Router) if there is none. */
   getOrCreate(roomId: string): Promise<Room> {
-    if (this.closed) return Promise.reject(new AffectcastError('ROOM_CLOSED', 'the server is shutting down'));
+    if (this.closed) return Promise.reject(new AffectcastError('SHUTTING_DOWN'));
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return Promise.resolve(existing);
     let creating = this.#creating.get(roomId);
+    if (!creating && this.#rooms.size + this.#creating.size >= this.#limits.rooms) {
+      return Promise.reject(new AffectcastError('LIMIT_REACHED', `this server holds at most ${this.#limits.rooms} rooms`));
+    }
     if (!creating) {
       creating = this.#create(roomId).finally(() => this.#creating.delete(roomId));
       this.#creating.set(roomId, creating);
@@ -84,9 +108,9 @@ export class RoomRegistry {
     const router = await media(() => worker.createRouter({ mediaCodecs: [...ROUTER_MEDIA_CODECS], appData: { roomId } }));
     if (this.closed) {
       router.close();
-      throw new AffectcastError('ROOM_CLOSED', 'the server is shutting down');
+      throw new AffectcastError('SHUTTING_DOWN');
     }
-    const room = new Room({ id: roomId, router, portRange, network: this.#network, metrics: this.#metrics, logger: this.#logger });
+    const room = new Room({ id: roomId, router, portRange, network: this.#network, limits: this.#limits, metrics: this.#metrics, logger: this.#logger });
     this.#rooms.set(roomId, room);
     this.#metrics?.rooms.inc();
     room.observer.once('close', () => {

@@ -2,9 +2,10 @@
 // between the slots so that two workers never race for a port, and rooms go to the least-loaded worker.
 //
 // A worker that dies takes its routers with it (their rooms close and their clients are disconnected, so they
-// rejoin). The pool logs it and starts a fresh worker in the same slot, unless workers keep dying
-// (MAX_DEATHS within DEATH_WINDOW_MS): then it stops recreating and says so loudly, because a crash loop means
-// something is wrong with the binary or the host, not with one room.
+// rejoin). The pool logs it and starts a fresh worker in the same slot at once; when workers keep dying (more
+// than FREE_RESTARTS within DEATH_WINDOW_MS) or cannot be started, it goes on trying with a backoff that
+// doubles up to MAX_BACKOFF_MS — a pool that gave up would leave a server that looks alive but takes no
+// room. While no worker runs, `workers` is empty: /healthz and /readyz report it.
 import * as mediasoup from 'mediasoup';
 import type { Router, TransportPortRange, Worker, WorkerLogLevel } from 'mediasoup/types';
 import { AffectcastError } from '../contracts/errors.js';
@@ -27,13 +28,17 @@ export interface PooledWorker {
 export type WorkerPoolObserverEvents = {
   newworker: [worker: PooledWorker];
   workerdied: [slot: number, error: Error];
+  /** A slot's worker could not be started; the next try follows after `retryInMs`. */
+  spawnfailed: [slot: number, error: unknown, retryInMs: number];
   close: [];
 };
 
 /** Fewer ports than this per worker is a configuration mistake (each transport needs one or two). */
 const MIN_PORTS_PER_WORKER = 16;
-const MAX_DEATHS = 3;
+const FREE_RESTARTS = 3;
 const DEATH_WINDOW_MS = 60_000;
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
 const SUBPROCESS_EXIT_TIMEOUT_MS = 3_000;
 
 interface Slot {
@@ -43,6 +48,10 @@ interface Slot {
   /** Routers, transports, producers and consumers currently on this slot's worker. */
   load: number;
   lastPick: number;
+  /** Pending respawn after a backoff. */
+  retryTimer: NodeJS.Timeout | undefined;
+  /** Consecutive failed starts of this slot. */
+  failedStarts: number;
 }
 
 export class WorkerPool {
@@ -64,6 +73,8 @@ export class WorkerPool {
       entry: undefined,
       load: 0,
       lastPick: 0,
+      retryTimer: undefined,
+      failedStarts: 0,
     }));
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'worker pool listener failed');
   }
@@ -104,7 +115,7 @@ export class WorkerPool {
 
   /** The least-loaded live worker; ties go to the one picked longest ago. */
   pick(): PooledWorker {
-    if (this.closed) throw new AffectcastError('ROOM_CLOSED', 'the server is shutting down');
+    if (this.closed) throw new AffectcastError('SHUTTING_DOWN');
     let best: Slot | undefined;
     for (const slot of this.#slots) {
       if (!slot.entry) continue;
@@ -118,6 +129,7 @@ export class WorkerPool {
   /** Idempotent; resolves once every worker subprocess has exited (and was reaped: no zombie is left). */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      for (const slot of this.#slots) clearTimeout(slot.retryTimer);
       await Promise.allSettled([...this.#spawning]);
       await Promise.all(
         this.#slots.map(async (slot) => {
@@ -149,6 +161,7 @@ export class WorkerPool {
       const entry: PooledWorker = { slot: slot.index, worker, portRange: slot.portRange };
       slot.entry = entry;
       slot.load = 0;
+      slot.failedStarts = 0;
       this.#trackLoad(slot, worker);
       worker.on('died', (error) => this.#onDied(slot, worker, error));
       this.#log.debug({ slot: slot.index, pid: worker.pid }, 'mediasoup worker started');
@@ -167,16 +180,33 @@ export class WorkerPool {
     const now = Date.now();
     this.#deaths.push(now);
     while (this.#deaths.length > 0 && (this.#deaths[0] ?? 0) < now - DEATH_WINDOW_MS) this.#deaths.shift();
-    if (this.#deaths.length > MAX_DEATHS) {
-      this.#log.fatal(
-        { deaths: this.#deaths.length, windowMs: DEATH_WINDOW_MS, alive: this.workers.length },
-        'mediasoup workers keep dying: not recreating any more (check the worker binary and the host)',
+    const excess = this.#deaths.length - FREE_RESTARTS;
+    const delayMs = excess <= 0 ? 0 : backoffMs(excess);
+    if (delayMs > 0) {
+      this.#log.error(
+        { deaths: this.#deaths.length, windowMs: DEATH_WINDOW_MS, alive: this.workers.length, retryInMs: delayMs },
+        'mediasoup workers keep dying: recreating with a backoff (check the worker binary and the host)',
       );
-      return;
     }
-    this.#spawn(slot).catch((spawnError: unknown) =>
-      this.#log.fatal({ err: spawnError, slot: slot.index }, 'could not recreate a mediasoup worker'),
-    );
+    this.#respawn(slot, delayMs);
+  }
+
+  /** Starts the slot's worker after `delayMs`; a failed start is tried again with a growing backoff. */
+  #respawn(slot: Slot, delayMs: number): void {
+    clearTimeout(slot.retryTimer);
+    slot.retryTimer = setTimeout(() => {
+      slot.retryTimer = undefined;
+      if (this.closed || slot.entry) return;
+      this.#spawn(slot).catch((error: unknown) => {
+        if (this.closed) return;
+        slot.failedStarts++;
+        const retryInMs = backoffMs(slot.failedStarts);
+        this.#log.error({ err: error, slot: slot.index, retryInMs }, 'could not start a mediasoup worker: trying again');
+        this.observer.safeEmit('spawnfailed', slot.index, error, retryInMs);
+        this.#respawn(slot, retryInMs);
+      });
+    }, delayMs);
+    slot.retryTimer.unref();
   }
 
   #trackLoad(slot: Slot, worker: Worker): void {
@@ -194,6 +224,10 @@ export class WorkerPool {
       });
     });
   }
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1));
 }
 
 /** Splits [min, max] into `size` equal, disjoint ranges (the remainder is left unused). */

@@ -2,6 +2,7 @@
 // aspect-ratio changes mid-stream, and stop() ends an ffmpeg blocked on UDP without leaving a process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { FfmpegDecoder } from '../../src/analyzer/decode/FfmpegDecoder.js';
@@ -124,17 +125,20 @@ describe('FfmpegDecoder', () => {
     }
   });
 
-  it('listens on the SDP port and stops quickly while blocked on UDP, leaving no process', async () => {
+  it('listens on the SDP port of the loopback address only and stops quickly while blocked on UDP, leaving no process', async () => {
     const ports = new PortPairAllocator({ min: 52000, max: 52999 });
     const lease = await ports.allocate();
-    const sdp = buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, lease.rtpPort);
-    const decoder = new FfmpegDecoder({ kind: 'video', sdp, fps: 10, maxSide: 640, logger: silentLogger() });
+    const sdp = buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, lease.rtpPort, '127.0.0.1');
+    const decoder = new FfmpegDecoder({ kind: 'video', sdp, localAddress: '127.0.0.1', fps: 10, maxSide: 640, logger: silentLogger() });
     const pid = decoder.pid;
     assert.ok(pid);
     try {
       await decoder.waitListening(lease.rtpPort);
       assert.equal(isUdpPortBoundBy(pid, lease.rtpPort), true);
       assert.equal(isUdpPortBoundBy(process.pid, lease.rtpPort), false, 'our own process does not hold it');
+      // /proc/net/udp lists local addresses as little-endian hex: 0100007F is 127.0.0.1, 00000000 any address.
+      assert.deepEqual(udpLocalAddresses(lease.rtpPort), ['0100007F']);
+      assert.deepEqual(udpLocalAddresses(lease.rtcpPort), ['0100007F']);
       const t0 = Date.now();
       const exit = await decoder.stop();
       const stopMs = Date.now() - t0;
@@ -151,9 +155,21 @@ describe('FfmpegDecoder', () => {
   });
 
   it('reports a decoder that cannot start', async () => {
-    const decoder = new FfmpegDecoder({ kind: 'audio', sdp: '', fps: 10, maxSide: 640, logger: silentLogger(), ffmpegPath: '/nonexistent/ffmpeg' });
+    const decoder = new FfmpegDecoder({ kind: 'audio', sdp: '', localAddress: '127.0.0.1', fps: 10, maxSide: 640, logger: silentLogger(), ffmpegPath: '/nonexistent/ffmpeg' });
     const exit = await decoder.exited;
     assert.ok(exit.error);
     await assert.rejects(decoder.waitListening(50000));
   });
 });
+
+/** Local addresses (hex, as /proc/net/udp has them) of the IPv4 UDP sockets bound to `port`. */
+function udpLocalAddresses(port: number): string[] {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return fs
+    .readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/)[1] ?? '')
+    .filter((local) => local.endsWith(suffix))
+    .map((local) => local.slice(0, -suffix.length));
+}

@@ -3,6 +3,7 @@
 // a resolution change) and pcm$ yields speech. When the peer leaves, closes its page, or its room is closed,
 // its forks close: no ffmpeg process, tap transport or consumer remains.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -136,6 +137,46 @@ describe('fork to the analyzer', () => {
       ctx.diagnostic(`decoder CPU: video ${((100 * (cpuMs(vpid) - v0)) / wall).toFixed(1)} %, audio ${((100 * (cpuMs(apid) - a0)) / wall).toFixed(1)} % of a core`);
     } finally {
       await saveScreenshot(page, 'fork-publisher');
+    }
+  });
+
+  it('ignores packets forged by any other local socket: forged RTCP BYEs and RTP change nothing', async () => {
+    const video = capture('video');
+    const audio = capture('audio');
+    assert.ok(video && audio);
+    const socket = dgram.createSocket('udp4');
+    try {
+      const send = (packet: Buffer, port: number) => new Promise<void>((resolve, reject) => socket.send(packet, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+      const decoders = [video, audio].map((c) => ({ c, pid: c.fork.decoderPid, before: c.frames.length + c.pcm.length }));
+      for (const { c } of decoders) {
+        const ssrc = c.fork.tap.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0;
+        // RTCP BYE (RFC 3550 6.6): V=2, SC=2, PT=203, length 2 words → 12 bytes, naming the real stream's SSRC.
+        const bye = Buffer.alloc(12);
+        bye.writeUInt8(0x82, 0);
+        bye.writeUInt8(203, 1);
+        bye.writeUInt16BE(2, 2);
+        bye.writeUInt32BE(ssrc, 4);
+        bye.writeUInt32BE(ssrc, 8);
+        // An RTP packet with the stream's SSRC and payload type and a garbage payload.
+        const rtp = Buffer.alloc(200, 0xab);
+        rtp.writeUInt8(0x80, 0);
+        rtp.writeUInt8(c.fork.tap.codec.payloadType, 1);
+        rtp.writeUInt32BE(ssrc, 8);
+        for (let i = 0; i < 4; i++) {
+          await send(bye, c.fork.tap.rtpPort);
+          await send(bye, c.fork.tap.rtcpPort);
+          await send(rtp, c.fork.tap.rtpPort);
+        }
+      }
+      await sleep(3_000);
+      for (const { c, pid, before } of decoders) {
+        assert.equal(c.fork.closed, false, `${c.fork.kind} fork still open`);
+        assert.equal(c.fork.decoderPid, pid, `${c.fork.kind} decoder not restarted`);
+        assert.equal(c.fork.stats.restarts, 0);
+        assert.ok(c.frames.length + c.pcm.length > before + 5, `${c.fork.kind} media still flows`);
+      }
+    } finally {
+      socket.close();
     }
   });
 

@@ -10,7 +10,8 @@ import type { ErrorPayload } from '../../src/contracts/errors.js';
 import { SFU_NAMESPACE, type SfuClientToServerEvents, type SfuServerToClientEvents } from '../../src/contracts/sfu.js';
 import { silentLogger, type Logger } from '../../src/log/logger.js';
 import { Metrics } from '../../src/server/metrics.js';
-import { RoomRegistry } from '../../src/sfu/RoomRegistry.js';
+import { RoomRegistry, sfuLimits, type RegistryLimits } from '../../src/sfu/RoomRegistry.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { WorkerPool } from '../../src/sfu/WorkerPool.js';
 import { attachSfuNamespace, type SfuNamespace } from '../../src/sfu/signalling/attachSfuNamespace.js';
 
@@ -26,12 +27,15 @@ export interface SfuTestServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export async function startSfuServer(options: { logger?: Logger; workers?: number } = {}): Promise<SfuTestServer> {
+/** The SFU limits of the default configuration. */
+export const defaultSfuLimits = (): RegistryLimits => sfuLimits(ConfigSchema.parse({}).limits);
+
+export async function startSfuServer(options: { logger?: Logger; workers?: number; limits?: RegistryLimits } = {}): Promise<SfuTestServer> {
   const logger = options.logger ?? silentLogger();
   const metrics = new Metrics();
   const tokens = new TokenIssuer(TEST_SECRET);
   const pool = await WorkerPool.create({ size: options.workers ?? 1, rtcPorts: { min: 40000, max: 49999 }, logLevel: 'warn' }, logger);
-  const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, metrics, logger);
+  const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, options.limits ?? defaultSfuLimits(), metrics, logger);
   const server = http.createServer();
   const io = new SocketIoServer(server, { serveClient: false, transports: ['websocket'] });
   const detach = attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, metrics, logger });

@@ -10,7 +10,8 @@ import type { Readable, Writable } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import type { PcmChunk, VideoFrame } from '../media/frames.js';
 import type { Logger } from '../../log/logger.js';
-import { decoderArgs, type DecoderKind, type VideoDecodeOptions } from './ffmpegArgs.js';
+import { AffectcastError } from '../../contracts/errors.js';
+import { decoderArgs, sdpInputArgs, type DecoderKind, type VideoDecodeOptions } from './ffmpegArgs.js';
 import { LineSplitter, parseFfmpegLogLine, showinfoFrameSize, type FfmpegLogLine } from './ffmpegLog.js';
 import { Pcm16Assembler, RawFrameAssembler } from './RawFrameAssembler.js';
 import { waitUdpBound } from './udpListening.js';
@@ -19,6 +20,8 @@ export interface FfmpegDecoderOptions extends VideoDecodeOptions {
   kind: DecoderKind;
   /** SDP for the RTP stream (see buildDecoderSdp). */
   sdp: string;
+  /** The only local address the decoder's RTP/RTCP sockets bind (the tap's own). */
+  localAddress?: string | undefined;
   logger: Logger;
   ffmpegPath?: string | undefined;
   /** Replaces the SDP input arguments (tests feed other inputs through the same output chain)… */
@@ -66,7 +69,8 @@ export class FfmpegDecoder {
 
   constructor(options: FfmpegDecoderOptions) {
     this.kind = options.kind;
-    this.args = decoderArgs(options.kind, options, options.inputArgs);
+    if (!options.inputArgs && !options.localAddress) throw new AffectcastError('INTERNAL', 'an RTP decoder needs the address to bind');
+    this.args = decoderArgs(options.kind, options, options.inputArgs ?? sdpInputArgs(options.localAddress ?? ''));
     this.frames$ = this.#frames.asObservable();
     this.pcm$ = this.#pcm.asObservable();
     this.#child = spawn(options.ffmpegPath ?? 'ffmpeg', this.args, { stdio: ['pipe', 'pipe', 'pipe'] });

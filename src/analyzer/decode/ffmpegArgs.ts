@@ -1,5 +1,5 @@
 // The ffmpeg command lines of the decoders (Debian ffmpeg 5.1). Every flag is there for a measured reason;
-// see research/media/NOTES.md §1 for the input side. In short:
+// In short:
 //   -listen_timeout -1          the SDP/RTP input would otherwise exit after 10 s without packets (paused producer)
 //   -flags low_delay, -probesize 32 -analyzeduration 0, -reorder_queue_size 0
 //                               no probing buffer, no frame-threaded decoding, nothing to reorder on loopback
@@ -28,8 +28,15 @@ export interface VideoDecodeOptions {
   maxSide: number;
 }
 
-const INPUT_ARGS = [
+/**
+ * The SDP input. `-localaddr` binds the RTP/RTCP sockets to that address only (ffmpeg binds every interface
+ * otherwise). Whatever reaches the port from another sender is dropped by SRTP authentication (the SDP
+ * carries the tap's key): ffmpeg cannot filter by source port, and a forged RTCP BYE would end the stream.
+ */
+export function sdpInputArgs(localAddress: string): string[] {
+  return [
   '-protocol_whitelist', 'pipe,udp,rtp',
+  '-localaddr', localAddress,
   '-listen_timeout', '-1',
   '-flags', 'low_delay',
   '-probesize', '32',
@@ -37,7 +44,8 @@ const INPUT_ARGS = [
   '-reorder_queue_size', '0',
   '-f', 'sdp',
   '-i', 'pipe:0',
-] as const;
+  ];
+}
 
 /** select expression: pass a frame when it opens a new 1/fps time bucket. */
 export function selectFilter(fps: number): string {
@@ -80,7 +88,7 @@ export function audioOutputArgs(): string[] {
  * The whole argument list. Video logs at info level because the showinfo lines are info; every stderr line
  * carries its level ("level+" prefix), so warnings are still told apart.
  */
-export function decoderArgs(kind: DecoderKind, options: VideoDecodeOptions, input: readonly string[] = INPUT_ARGS): string[] {
+export function decoderArgs(kind: DecoderKind, options: VideoDecodeOptions, input: readonly string[]): string[] {
   return [
     '-hide_banner',
     '-nostats',
@@ -90,6 +98,3 @@ export function decoderArgs(kind: DecoderKind, options: VideoDecodeOptions, inpu
     ...(kind === 'video' ? videoOutputArgs(options) : audioOutputArgs()),
   ];
 }
-
-/** The input part for an SDP on stdin (exported for tests that feed another input through the same outputs). */
-export const SDP_INPUT_ARGS: readonly string[] = INPUT_ARGS;

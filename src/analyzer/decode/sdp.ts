@@ -1,5 +1,6 @@
 // The SDP an ffmpeg decoder reads from stdin to receive one RTP stream from a MediaTap. Only the media codec
 // (the consumer's codecs[0]) is described: the tap sends no RTX (ffmpeg never NACKs) and ffmpeg needs no more.
+// The stream is SRTP: the SDP (written to the decoder's stdin, never on its command line) carries the key.
 import { AffectcastError } from '../../contracts/errors.js';
 
 /** The fields of a mediasoup RtpCodecParameters that the SDP needs. */
@@ -11,7 +12,14 @@ export interface SdpCodec {
   parameters?: Record<string, unknown> | undefined;
 }
 
-export function buildDecoderSdp(codec: SdpCodec, rtpPort: number, ip = '127.0.0.1'): string {
+/** SDES key of an SRTP stream (RFC 4568): what mediasoup's PlainTransport encrypts with. */
+export interface SdpSrtp {
+  cryptoSuite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+  /** 30 bytes (16 key + 14 salt), base64. */
+  keyBase64: string;
+}
+
+export function buildDecoderSdp(codec: SdpCodec, rtpPort: number, ip: string, srtp?: SdpSrtp): string {
   const [kind, name] = codec.mimeType.split('/');
   if ((kind !== 'audio' && kind !== 'video') || !name) {
     throw new AffectcastError('INTERNAL', `unexpected codec MIME type ${codec.mimeType}`);
@@ -20,6 +28,7 @@ export function buildDecoderSdp(codec: SdpCodec, rtpPort: number, ip = '127.0.0.
     throw new AffectcastError('INTERNAL', `invalid payload type ${codec.payloadType}`);
   }
   if (!Number.isInteger(rtpPort) || rtpPort < 1 || rtpPort > 65534) throw new AffectcastError('INTERNAL', `invalid RTP port ${rtpPort}`);
+  if (srtp && !/^[A-Za-z0-9+/]{40}$/.test(srtp.keyBase64)) throw new AffectcastError('INTERNAL', 'an SRTP key is 30 bytes in base64');
   const pt = codec.payloadType;
   // Sender hints (x-google-*) mean nothing to a receiver; everything else (H.264 packetization-mode and
   // profile, Opus parameters) is passed on as the consumer has it.
@@ -37,6 +46,7 @@ export function buildDecoderSdp(codec: SdpCodec, rtpPort: number, ip = '127.0.0.
     `m=${kind} ${rtpPort} RTP/AVP ${pt}`,
     `a=rtpmap:${pt} ${name}/${codec.clockRate}${channels}`,
     ...(fmtp ? [`a=fmtp:${pt} ${fmtp}`] : []),
+    ...(srtp ? [`a=crypto:1 ${srtp.cryptoSuite} inline:${srtp.keyBase64}`] : []),
     'a=recvonly',
     '',
   ].join('\n');

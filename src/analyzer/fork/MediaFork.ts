@@ -6,7 +6,11 @@
 //
 // Start order (each step measured in research/e2e/NOTES.md): tap with a paused consumer → spawn the decoder →
 // wait until it has bound its UDP port → resume → request a key frame, again every second until the first
-// frame. A decoder that exits on its own is restarted (up to maxRestarts) with the same order.
+// frame. A decoder that exits on its own is restarted in the same order after a backoff (200 ms, doubling up
+// to 5 s); more than maxRestarts within restartWindowMs means something is wrong with this stream, and the
+// fork closes with `failure` set (observer 'failed' first), so its owner can tell the people who rely on it.
+// A fork whose decoder delivers nothing for idleTimeoutMs closes (`idle`): a paused or silent producer holds
+// no ffmpeg process; its owner opens a new fork when media flows again.
 //
 // Closes when the producer closes, when the router closes (room closed), or on close(); close() is idempotent
 // and resolves once the decoder process is gone and its ports are free.
@@ -38,8 +42,12 @@ export interface MediaForkOptions {
   peerId?: string | undefined;
   ffmpegPath?: string | undefined;
   keyFrameIntervalMs?: number | undefined;
-  /** Decoder restarts after unexpected exits before the fork gives up and closes. Default 3. */
+  /** Decoder restarts after unexpected exits allowed within restartWindowMs before the fork fails. Default 5. */
   maxRestarts?: number | undefined;
+  /** Default 60 s. */
+  restartWindowMs?: number | undefined;
+  /** Close after this long without decoded media (undefined: never). */
+  idleTimeoutMs?: number | undefined;
   /** How long a decoder may take to bind its port. Default 5 s. */
   listenTimeoutMs?: number | undefined;
 }
@@ -48,6 +56,8 @@ export type MediaForkObserverEvents = {
   /** First frame (video) or PCM chunk (audio) of a decoder, with ms since that decoder started. */
   firstmedia: [info: { decoderPid: number | undefined; ms: number; restart: number }];
   decoderexit: [exit: DecoderExit];
+  /** The fork gives up on a live producer (emitted just before close). */
+  failed: [reason: string];
   close: [];
 };
 
@@ -61,6 +71,8 @@ export interface MediaForkStats {
 }
 
 const DEFAULT_KEY_FRAME_INTERVAL_MS = 1_000;
+const FIRST_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 5_000;
 
 export class MediaFork {
   readonly kind: MediaKind;
@@ -84,7 +96,13 @@ export class MediaFork {
   #decoderSubscription: Subscription | undefined;
   #keyFrameTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
-  #tapCounted = false;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #lastMediaAt = Date.now();
+  /** When each recent restart happened (within restartWindowMs). */
+  readonly #restartTimes: number[] = [];
+  #failure: string | undefined;
+  #idle = false;
   /** Restarts only once a decoder has listened; one that fails before (during open()) fails the open. */
   #opened = false;
 
@@ -146,6 +164,16 @@ export class MediaFork {
     return this.#decoder?.args;
   }
 
+  /** Why the fork gave up on a live producer; undefined when it closed for any other reason. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** True when the fork closed because no media arrived for idleTimeoutMs. */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
   get stats(): Readonly<MediaForkStats> {
     return { ...this.#stats };
   }
@@ -154,8 +182,9 @@ export class MediaFork {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopKeyFrames();
+      clearTimeout(this.#restartTimer);
+      clearInterval(this.#idleTimer);
       this.#tap.close();
-      if (this.#tapCounted) this.#options.metrics?.taps.dec({ kind: this.kind });
       const decoder = this.#decoder;
       if (decoder) await decoder.stop();
       this.#decoderSubscription?.unsubscribe();
@@ -172,13 +201,15 @@ export class MediaFork {
 
   async #startDecoder(): Promise<void> {
     const { fps, maxSide, ffmpegPath } = this.#options;
-    const sdp = buildDecoderSdp(this.#tap.codec, this.#lease.rtpPort);
-    const decoder = new FfmpegDecoder({ kind: this.kind, sdp, fps, maxSide, ffmpegPath, logger: this.#log });
+    const receive = this.#tap.receive;
+    const sdp = buildDecoderSdp(this.#tap.codec, receive.rtpPort, receive.ip, receive.srtp);
+    const decoder = new FfmpegDecoder({ kind: this.kind, sdp, localAddress: receive.ip, fps, maxSide, ffmpegPath, logger: this.#log });
     this.#decoder = decoder;
     const restart = this.#stats.restarts;
     const startedAt = Date.now();
     let first = true;
     const onFirst = () => {
+      this.#lastMediaAt = Date.now();
       if (!first) return;
       first = false;
       this.#stopKeyFrames();
@@ -207,10 +238,8 @@ export class MediaFork {
     this.#opened = true;
     if (this.closed) return;
     await this.#tap.resume();
-    if (!this.#tapCounted) {
-      this.#tapCounted = true;
-      this.#options.metrics?.taps.inc({ kind: this.kind });
-    }
+    this.#lastMediaAt = Date.now();
+    this.#watchIdle();
     this.#log.debug({ pid: decoder.pid, boundMs, port: this.#lease.rtpPort, restart }, 'decoder listening; consumer resumed');
     if (this.kind === 'video' && first) this.#startKeyFrames(() => first);
   }
@@ -232,22 +261,46 @@ export class MediaFork {
     this.#keyFrameTimer = undefined;
   }
 
+  #watchIdle(): void {
+    const idleMs = this.#options.idleTimeoutMs;
+    if (idleMs === undefined || this.#idleTimer) return;
+    this.#idleTimer = setInterval(() => {
+      if (this.closed || Date.now() - this.#lastMediaAt < idleMs) return;
+      this.#idle = true;
+      this.#log.info({ idleMs }, 'no media for a while: stopping the decoder until media flows again');
+      void this.close();
+    }, Math.min(1_000, idleMs));
+    this.#idleTimer.unref();
+  }
+
+  #fail(reason: string, details: Record<string, unknown>): void {
+    if (this.closed) return;
+    this.#failure = reason;
+    this.#log.error({ ...details, reason }, 'analysis of this stream stopped');
+    this.observer.safeEmit('failed', reason);
+    void this.close();
+  }
+
   #onDecoderExit(decoder: FfmpegDecoder, exit: DecoderExit): void {
     this.observer.safeEmit('decoderexit', exit);
     if (this.closed || decoder !== this.#decoder || !this.#opened) return;
     this.#stopKeyFrames();
-    const maxRestarts = this.#options.maxRestarts ?? 3;
-    if (exit.error || this.#stats.restarts >= maxRestarts) {
-      this.#log.error({ code: exit.code, signal: exit.signal, restarts: this.#stats.restarts, err: exit.error }, 'decoder failed: closing the fork');
-      void this.close();
-      return;
+    const details = { code: exit.code, signal: exit.signal, err: exit.error };
+    if (exit.error) return this.#fail('the decoder could not run', details);
+    const now = Date.now();
+    const windowMs = this.#options.restartWindowMs ?? 60_000;
+    const maxRestarts = this.#options.maxRestarts ?? 5;
+    while ((this.#restartTimes[0] ?? now) < now - windowMs) this.#restartTimes.shift();
+    if (this.#restartTimes.length >= maxRestarts) {
+      return this.#fail(`the decoder failed ${this.#restartTimes.length + 1} times within ${Math.round(windowMs / 1000)} s`, details);
     }
+    const backoffMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** this.#restartTimes.length);
+    this.#restartTimes.push(now);
     this.#stats.restarts++;
-    this.#log.warn({ code: exit.code, signal: exit.signal, restart: this.#stats.restarts }, 'decoder exited unexpectedly: restarting it');
-    this.#startDecoder().catch((error: unknown) => {
+    this.#log.warn({ ...details, restart: this.#stats.restarts, backoffMs }, 'decoder exited unexpectedly: restarting it');
+    this.#restartTimer = setTimeout(() => {
       if (this.closed) return;
-      this.#log.error({ err: error }, 'decoder restart failed: closing the fork');
-      void this.close();
-    });
+      this.#startDecoder().catch((error: unknown) => this.#fail('the decoder could not be restarted', { err: error }));
+    }, backoffMs);
   }
 }

@@ -63,7 +63,9 @@ export class SfuSession {
     this.#ctx = ctx;
     this.#roomId = socket.data.claims.room;
     this.#log = ctx.logger.child({ socketId: socket.id, roomId: this.#roomId });
-    socket.onAny((event: string, ...args: unknown[]) => this.#onMessage(event, args));
+    // socket.io lets a client name an event with a number (or anything its parser accepts): the name is as
+    // untrusted as the arguments, so it is typed unknown here.
+    socket.onAny((event: unknown, ...args: unknown[]) => this.#onMessage(event, args));
     socket.once('disconnect', (reason) => this.close(reason));
   }
 
@@ -79,7 +81,8 @@ export class SfuSession {
     this.#leave();
   }
 
-  #onMessage(event: string, args: unknown[]): void {
+  #onMessage(rawEvent: unknown, args: unknown[]): void {
+    const event = typeof rawEvent === 'string' ? rawEvent : String(rawEvent);
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (ack: Ack<unknown>) => void) : undefined;
     if (!ack) {
@@ -90,7 +93,7 @@ export class SfuSession {
       return;
     }
     const data = args.length >= 2 ? args[0] : undefined;
-    if (!Object.hasOwn(SfuRequestSchemas, event)) {
+    if (typeof rawEvent !== 'string' || !Object.hasOwn(SfuRequestSchemas, event)) {
       this.#fail(ack, event, new AffectcastError('UNKNOWN_REQUEST', `no such request: ${event.slice(0, 64)}`));
       return;
     }

@@ -37,8 +37,8 @@ test('a stream ending is announced once and forgotten', () => {
   const ended: string[] = [];
   hub.on('streamended', (e) => ended.push(e.producerId));
   hub.publish(event('p1', 'v1'));
-  hub.streamEnded('r1', 'p1', 'v1');
-  hub.streamEnded('r1', 'p1', 'v1');
+  hub.streamEnded('r1', { peerId: 'p1', producerId: 'v1', cause: 'closed' });
+  hub.streamEnded('r1', { peerId: 'p1', producerId: 'v1', cause: 'closed' });
   assert.deepEqual(ended, ['v1']);
   assert.deepEqual(hub.state('r1').latest, []);
 });
@@ -53,4 +53,13 @@ test('a throwing subscriber neither breaks the publisher nor loses the state', (
   hub.publish(event('p1', 'v1'));
   assert.deepEqual(errors, ['affect']);
   assert.equal(hub.state('r1').latest.length, 1);
+});
+
+test('a failed analysis is announced with its reason even before any event was published', () => {
+  const hub = new AffectHub();
+  const ended: Array<{ producerId: string; cause: string; reason?: string | undefined }> = [];
+  hub.on('streamended', (e) => ended.push({ producerId: e.producerId, cause: e.cause, reason: e.reason }));
+  hub.streamEnded('r1', { peerId: 'p1', producerId: 'quiet', cause: 'closed' });
+  hub.streamEnded('r1', { peerId: 'p1', producerId: 'v9', cause: 'failed', reason: 'decoder kept failing' });
+  assert.deepEqual(ended, [{ producerId: 'v9', cause: 'failed', reason: 'decoder kept failing' }]);
 });

@@ -13,7 +13,7 @@ import type { Peer } from '../../../src/sfu/Peer.js';
 import type { Room } from '../../../src/sfu/Room.js';
 import { RoomRegistry } from '../../../src/sfu/RoomRegistry.js';
 import { WorkerPool } from '../../../src/sfu/WorkerPool.js';
-import { isAlive, liveChildProcesses, until, zombieChildren } from '../../support/index.js';
+import { defaultSfuLimits, isAlive, liveChildProcesses, until, zombieChildren } from '../../support/index.js';
 
 const rtpParameters = (kind: 'audio' | 'video', ssrc: number) =>
   kind === 'video'
@@ -36,7 +36,7 @@ describe('MediaFork lifecycle', () => {
 
   before(async () => {
     pool = await WorkerPool.create({ size: 1, rtcPorts: { min: 42000, max: 42999 }, logLevel: 'warn' }, silentLogger());
-    rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, undefined, silentLogger());
+    rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), undefined, silentLogger());
   });
   after(async () => {
     await rooms.close();

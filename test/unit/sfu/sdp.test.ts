@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDecoderSdp } from '../../../src/analyzer/decode/sdp.js';
-import { decoderArgs, scaleFilter, selectFilter } from '../../../src/analyzer/decode/ffmpegArgs.js';
+import { decoderArgs, scaleFilter, sdpInputArgs, selectFilter } from '../../../src/analyzer/decode/ffmpegArgs.js';
 
 describe('buildDecoderSdp', () => {
   it('describes a VP8 stream (sender hints dropped)', () => {
-    const sdp = buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } }, 50002);
+    const sdp = buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } }, 50002, '127.0.0.1');
     assert.equal(
       sdp,
       [
@@ -32,6 +32,7 @@ describe('buildDecoderSdp', () => {
         parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
       },
       50004,
+      '127.0.0.1',
     );
     assert.match(sdp, /^m=video 50004 RTP\/AVP 103$/m);
     assert.match(sdp, /^a=rtpmap:103 H264\/90000$/m);
@@ -39,16 +40,31 @@ describe('buildDecoderSdp', () => {
   });
 
   it('describes Opus with its channel count and parameters', () => {
-    const sdp = buildDecoderSdp({ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, minptime: 10 } }, 50006);
+    const sdp = buildDecoderSdp({ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, minptime: 10 } }, 50006, '127.0.0.1');
     assert.match(sdp, /^m=audio 50006 RTP\/AVP 100$/m);
     assert.match(sdp, /^a=rtpmap:100 opus\/48000\/2$/m);
     assert.match(sdp, /^a=fmtp:100 useinbandfec=1;minptime=10$/m);
   });
 
+  it('carries the SRTP key as an SDES crypto line (RFC 4568) and refuses a malformed key', () => {
+    const keyBase64 = Buffer.alloc(30, 7).toString('base64');
+    const sdp = buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, 50002, '127.0.0.1', {
+      cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      keyBase64,
+    });
+    assert.match(sdp, new RegExp(`^a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${keyBase64.replace(/[+/]/g, '\\$&')}$`, 'm'));
+    assert.throws(() =>
+      buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, 50002, '127.0.0.1', {
+        cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+        keyBase64: 'short',
+      }),
+    );
+  });
+
   it('rejects what ffmpeg could not use', () => {
-    assert.throws(() => buildDecoderSdp({ mimeType: 'VP8', payloadType: 101, clockRate: 90000 }, 50002));
-    assert.throws(() => buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 200, clockRate: 90000 }, 50002));
-    assert.throws(() => buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, 70000));
+    assert.throws(() => buildDecoderSdp({ mimeType: 'VP8', payloadType: 101, clockRate: 90000 }, 50002, '127.0.0.1'));
+    assert.throws(() => buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 200, clockRate: 90000 }, 50002, '127.0.0.1'));
+    assert.throws(() => buildDecoderSdp({ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }, 70000, '127.0.0.1'));
   });
 });
 
@@ -58,14 +74,15 @@ describe('decoder command line', () => {
     assert.equal(selectFilter(2.5), "select='isnan(prev_selected_t)+gte(floor(t*2.5)-floor(prev_selected_t*2.5)\\,1)'");
     assert.equal(scaleFilter(640), "scale=w='if(gte(iw,ih),trunc(min(iw,640)/2)*2,-2)':h='if(gte(iw,ih),-2,trunc(min(ih,640)/2)*2)'");
     assert.throws(() => selectFilter(0));
-    const video = decoderArgs('video', { fps: 10, maxSide: 640 });
+    const video = decoderArgs('video', { fps: 10, maxSide: 640 }, sdpInputArgs('127.0.0.1'));
     const vf = video[video.indexOf('-vf') + 1] ?? '';
     assert.doesNotMatch(vf, /(^|,)fps=/);
     assert.match(vf, /showinfo=checksum=0$/);
     const input = video.indexOf('-i');
     // -threads 1 must be an output option (after -i): the rawvideo encoder would otherwise hold a frame back
     assert.ok(video.lastIndexOf('-threads') > input);
-    for (const flag of ['-listen_timeout', '-flags', '-probesize', '-analyzeduration', '-reorder_queue_size', '-protocol_whitelist']) {
+    assert.equal(video[video.indexOf('-localaddr') + 1], '127.0.0.1', 'the sockets bind the tap address only');
+    for (const flag of ['-localaddr', '-listen_timeout', '-flags', '-probesize', '-analyzeduration', '-reorder_queue_size', '-protocol_whitelist']) {
       assert.ok(video.indexOf(flag) !== -1 && video.indexOf(flag) < input, `${flag} is an input option`);
     }
     for (const flag of ['-autoscale', '-fps_mode', '-flush_packets']) assert.ok(video.indexOf(flag) > input, `${flag} is an output option`);
@@ -73,7 +90,7 @@ describe('decoder command line', () => {
     assert.equal(video[video.indexOf('-autoscale') + 1], '0');
     assert.deepEqual(video.slice(-3), ['-f', 'rawvideo', 'pipe:1']);
     assert.doesNotMatch(video.join(' '), /nobuffer/);
-    const audio = decoderArgs('audio', { fps: 10, maxSide: 640 });
+    const audio = decoderArgs('audio', { fps: 10, maxSide: 640 }, sdpInputArgs('127.0.0.1'));
     assert.deepEqual(audio.slice(audio.indexOf('-i') + 2), ['-map', '0:a:0', '-ac', '1', '-ar', '16000', '-threads', '1', '-flush_packets', '1', '-f', 's16le', 'pipe:1']);
   });
 });

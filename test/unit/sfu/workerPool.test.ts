@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { silentLogger } from '../../../src/log/logger.js';
 import { splitPortRange, WorkerPool } from '../../../src/sfu/WorkerPool.js';
 import { RoomRegistry } from '../../../src/sfu/RoomRegistry.js';
-import { connectSfuClient, isAlive, liveChildProcesses, startSfuServer, until, zombieChildren } from '../../support/index.js';
+import { connectSfuClient, defaultSfuLimits, isAlive, liveChildProcesses, startSfuServer, until, zombieChildren } from '../../support/index.js';
 
 describe('WorkerPool', () => {
   it('splits the RTC port range into disjoint equal ranges', () => {
@@ -35,7 +35,7 @@ describe('WorkerPool', () => {
           { min: 41500, max: 41999 },
         ],
       );
-      const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, undefined, silentLogger());
+      const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), undefined, silentLogger());
       const r1 = await rooms.getOrCreate('a');
       const r2 = await rooms.getOrCreate('b');
       assert.deepEqual(pool.loads(), [1, 1], 'one router on each worker');
@@ -82,5 +82,30 @@ describe('WorkerPool', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('keeps recreating workers that keep dying, with a backoff, instead of giving up', async () => {
+    const pool = await WorkerPool.create({ size: 1, rtcPorts: { min: 43000, max: 43999 }, logLevel: 'warn' }, silentLogger());
+    try {
+      const pids: number[] = [];
+      const gaps: number[] = [];
+      for (let death = 1; death <= 6; death++) {
+        const current = await until(() => pool.workers[0], 15_000, `worker after ${death - 1} deaths`);
+        pids.push(current.worker.pid);
+        const killedAt = Date.now();
+        process.kill(current.worker.pid, 'SIGKILL');
+        await until(() => pool.workers.length === 0 || pool.workers[0] !== current, 5_000, 'the death noticed');
+        const next = await until(() => (pool.workers[0] && pool.workers[0] !== current ? pool.workers[0] : undefined), 15_000, `worker after ${death} deaths`);
+        gaps.push(Date.now() - killedAt);
+        assert.notEqual(next.worker.pid, current.worker.pid);
+      }
+      assert.equal(new Set(pids).size, 6, 'a fresh worker each time');
+      // The first three deaths are replaced at once, later ones after a growing pause (0.5 s, 1 s, 2 s).
+      assert.ok((gaps[5] ?? 0) >= 1_500, `sixth replacement waited ${gaps[5]} ms`);
+      assert.ok((gaps[0] ?? 1e9) < (gaps[5] ?? 0), `gaps ${gaps.join(', ')}`);
+    } finally {
+      await pool.close();
+    }
+    assert.deepEqual(liveChildProcesses('mediasoup-worke'), []);
   });
 });
