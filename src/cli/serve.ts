@@ -1,5 +1,9 @@
 // `affectcast serve`: starts the App, prints one line per URL and then `ready` on stdout (tools wait for it),
 // and closes everything on SIGINT/SIGTERM.
+//
+// The signal handlers are installed before the App starts: Node runs signal listeners in the order they were
+// added, and mediasoup adds its own (which close the workers) when each worker starts. Ours run first, so the
+// App closes its rooms and tells its clients before any worker goes away, and nothing logs a failure.
 import { loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../log/logger.js';
 import { App } from '../server/App.js';
@@ -9,25 +13,39 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, CONFIG_OPTIONS);
   const config = loadConfig(toConfigFlags(values));
   const logger = createLogger(config.log.level);
-  const app = await App.start(config, logger);
-  const urls = app.urls();
-  process.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
 
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      app.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  let app: App | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
+  let resolveStopped!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopRequested) return;
+    stopRequested = signal;
+    logger.info({ signal }, 'shutting down');
+    // During start-up there is nothing to close yet: start() finishes, then the app is closed below.
+    if (app) closeApp(app);
+  };
+  const closeApp = (started: App) =>
+    started.close().then(
+      () => resolveStopped(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        resolveStopped(1);
+      },
+    );
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    app = await App.start(config, logger);
+    if (stopRequested) {
+      closeApp(app);
+      return await stopped;
+    }
+    const urls = app.urls();
+    process.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
+    return await stopped;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }

@@ -15,13 +15,17 @@ import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNa
 import { WorkerPool } from '../sfu/WorkerPool.js';
 import { RoomRegistry, sfuLimits } from '../sfu/RoomRegistry.js';
 import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
+import { peerChannel } from '../sfu/signalling/SfuSession.js';
+import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
+import { closeWithNotice, refuseNamespace } from './socketAuth.js';
+import { originAllowed } from './originCheck.js';
 import { AnalyzerService } from '../analyzer/AnalyzerService.js';
 import { ForkManager } from '../analyzer/fork/ForkManager.js';
 import type { AnalysisProfile } from '../analyzer/profiles/AnalysisProfile.js';
 import { loadProfile } from '../analyzer/profiles/loadProfile.js';
 import { Metrics } from './metrics.js';
 import { registerPages } from './pages.js';
-import { registerHealth } from './health.js';
+import { registerHealth, type HealthStatus } from './health.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -46,6 +50,7 @@ export class App {
   readonly #forks: ForkManager;
   readonly #analyzer: AnalyzerService;
   readonly #detach: Array<() => void>;
+  readonly #state: { value: HealthStatus['state'] };
   #baseUrl = '';
   #closing: Promise<void> | undefined;
 
@@ -63,6 +68,7 @@ export class App {
     http: FastifyInstance;
     io: SocketIoServer;
     detach: Array<() => void>;
+    state: { value: HealthStatus['state'] };
   }) {
     this.config = parts.config;
     this.#logger = parts.logger;
@@ -77,11 +83,12 @@ export class App {
     this.#http = parts.http;
     this.#io = parts.io;
     this.#detach = parts.detach;
+    this.#state = parts.state;
   }
 
   static async start(config: Config, logger: Logger): Promise<App> {
     const log = logger.child({ component: 'app' });
-    const tokens = new TokenIssuer(loadOrCreateSecret(config.dataDir, config.auth.secret));
+    const tokens = new TokenIssuer(loadOrCreateSecret(config.dataDir, config.auth.secret, (message, details) => log.warn(details, message)));
     const metrics = new Metrics();
     const hub = new AffectHub();
     hub.onListenerError = (event, error) => log.error({ err: error, event }, 'affect hub listener failed');
@@ -95,7 +102,7 @@ export class App {
       undo.unshift(() => pool.close());
       const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), metrics, logger);
       undo.unshift(() => rooms.close());
-      const forks = new ForkManager({ rooms, analyzer: config.analyzer, logger, metrics });
+      const forks = new ForkManager({ rooms, analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, metrics });
       undo.unshift(() => forks.close());
       const analyzer = new AnalyzerService({ forks, profile, hub, metrics, logger });
       undo.unshift(async () => analyzer.close());
@@ -106,28 +113,63 @@ export class App {
         logController: new LogController({ disableRequestLogging: true }),
         trustProxy: false,
       });
-      const io = new SocketIoServer(http.server, { serveClient: false, transports: ['websocket'], cors: { origin: false } });
+      const io = new SocketIoServer(http.server, {
+        serveClient: false,
+        transports: ['websocket'],
+        cors: { origin: false },
+        // A connection that joins no namespace within this time is closed (the default namespace refuses all).
+        connectTimeout: 5_000,
+        // Signalling messages are a few kB (SDP-sized); anything far larger is an attack on memory.
+        maxHttpBufferSize: 256 * 1024,
+        allowRequest: (request, callback) => {
+          const allowed = originAllowed(request, { publicUrl: config.server.publicUrl, allowedOrigins: config.server.allowedOrigins });
+          if (!allowed) log.info({ origin: request.headers.origin }, 'socket refused: foreign origin');
+          callback(allowed ? null : 'origin not allowed', allowed);
+        },
+      });
       undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
-      let ready = false;
+      const state: { value: HealthStatus['state'] } = { value: 'starting' };
       registerPages(http, tokens, WEB_DIR);
-      registerHealth(http, metrics, () => ({ ready, profile: config.models.profile, rooms: rooms.size }));
+      registerHealth(http, metrics, () => ({
+        state: state.value,
+        profile: config.models.profile,
+        rooms: rooms.size,
+        maxRooms: config.limits.rooms,
+        workers: pool.workers.length,
+        decoders: forks.forks.size,
+        maxDecoders: config.limits.decoders,
+      }));
+      refuseNamespace(io.of('/'));
+      const sfuNamespace = io.of(SFU_NAMESPACE) as SfuNamespace;
       const detach = [
-        attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, metrics, logger }),
+        attachSfuNamespace(sfuNamespace, { rooms, tokens, metrics, logger }),
         attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger),
         wireParticipants(rooms, hub),
+        wireUnanalysed(forks, hub, sfuNamespace, metrics),
+        wireWorkerGauge(pool, metrics),
       ];
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, profile, forks, analyzer, http, io, detach });
-      await http.listen({ host: config.server.host, port: config.server.port });
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, profile, forks, analyzer, http, io, detach, state });
+      await listen(http, config.server.host, config.server.port);
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
       app.#baseUrl = config.server.publicUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(config.server.host)}:${port}`;
-      ready = true;
+      state.value = 'ready';
       log.info({ url: app.#baseUrl, profile: config.models.profile }, 'ready');
       return app;
     } catch (error) {
       for (const step of undo) await step().catch((e: unknown) => log.warn({ err: e }, 'cleanup after a failed start'));
       throw error;
     }
+  }
+
+  /** The forks of live producers (read-only view, for health and tests). */
+  get forks(): ForkManager {
+    return this.#forks;
+  }
+
+  /** The live mediasoup workers. */
+  get workers(): WorkerPool['workers'] {
+    return this.#pool.workers;
   }
 
   get baseUrl(): string {
@@ -147,14 +189,24 @@ export class App {
     };
   }
 
-  /** Idempotent; resolves once every worker process, decoder and socket is gone. */
+  /**
+   * Idempotent; resolves once every worker process, decoder and socket is gone. Everything that would look
+   * like a failure if it happened later — clients losing their peers, rooms losing their routers — is done
+   * synchronously first, in order: clients are told and disconnected, analysis stops, rooms close. So a
+   * SIGTERM handler that calls this before mediasoup's own one (which closes the workers) logs no failure.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#state.value = 'shutting-down';
+      const notice: ErrorPayload = { code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
+      for (const socket of this.#io.of(SFU_NAMESPACE).sockets.values()) closeWithNotice(socket, notice);
+      for (const socket of this.#io.of(AFFECT_NAMESPACE).sockets.values()) closeWithNotice(socket, notice);
       for (const detach of this.#detach) detach();
       this.#io.disconnectSockets(true);
       this.#analyzer.close();
+      const roomsClosed = this.rooms.close();
       await this.#forks.close();
-      await this.rooms.close();
+      await roomsClosed;
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();
@@ -169,9 +221,50 @@ export class App {
   }
 }
 
+/** http.listen, with the failures a user makes (address in use, not on this machine) as one clear error. */
+async function listen(http: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await http.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${host}:${port}`;
+    const hint: Record<string, string> = {
+      EADDRINUSE: `${where} is already in use by another program: stop it or choose another --port`,
+      EADDRNOTAVAIL: `${host} is not an address of this machine: use one of its addresses (or 0.0.0.0 for all) with --host`,
+      ENOTFOUND: `${host} is not a known host name: use an address of this machine with --host`,
+      EAI_AGAIN: `${host} could not be resolved: use an address of this machine with --host`,
+      EACCES: `no permission to listen on ${where}: ports below 1024 need privileges; choose another --port`,
+    };
+    const message = (code && hint[code]) ?? `cannot listen on ${where}: ${(error as Error).message}`;
+    throw new AffectcastError('LISTEN_FAILED', message, { cause: error });
+  }
+}
+
 function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A live stream that is not analysed (failed, or no free decoder) is told to its publisher and to the room's pages. */
+function wireUnanalysed(forks: ForkManager, hub: AffectHub, sfu: SfuNamespace, metrics: Metrics): () => void {
+  const onUnanalysed = (room: { id: string }, peer: { id: string }, producer: { id: string }, reason: string) => {
+    metrics.unanalysedStreams.inc();
+    sfu.to(peerChannel(peer.id)).emit('analysisStopped', { producerId: producer.id, reason });
+    hub.streamEnded(room.id, { peerId: peer.id, producerId: producer.id, cause: 'failed', reason });
+  };
+  forks.observer.on('unanalysed', onUnanalysed);
+  return () => forks.observer.off('unanalysed', onUnanalysed);
+}
+
+function wireWorkerGauge(pool: WorkerPool, metrics: Metrics): () => void {
+  const update = () => metrics.workers.set(pool.workers.length);
+  update();
+  pool.observer.on('newworker', update);
+  pool.observer.on('workerdied', update);
+  return () => {
+    pool.observer.off('newworker', update);
+    pool.observer.off('workerdied', update);
+  };
 }
 
 /** Keeps the hub's participant list in step with the SFU's peers. */

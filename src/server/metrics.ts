@@ -7,6 +7,12 @@ export class Metrics {
 
   readonly rooms = new Gauge({ name: 'affectcast_rooms', help: 'Open rooms', registers: [this.registry] });
   readonly peers = new Gauge({ name: 'affectcast_peers', help: 'Joined peers', registers: [this.registry] });
+  readonly workers = new Gauge({ name: 'affectcast_media_workers', help: 'Live mediasoup workers', registers: [this.registry] });
+  readonly unanalysedStreams = new Counter({
+    name: 'affectcast_unanalysed_streams_total',
+    help: 'Live streams whose analysis stopped or could not start (decoder failures, decoder limit)',
+    registers: [this.registry],
+  });
   readonly taps = new Gauge({
     name: 'affectcast_media_taps',
     help: 'Producers forked to the analyzer',

@@ -13,6 +13,9 @@ import type {
   Router,
   RtpCapabilities,
   RtpParameters,
+  PlainTransport,
+  Transport,
+  TransportListenInfo,
   WebRtcTransport,
   WebRtcTransportOptions,
 } from 'mediasoup/types';
@@ -46,7 +49,7 @@ export type PeerEvents = {
 };
 
 export type PeerObserverEvents = {
-  newtransport: [transport: WebRtcTransport<TransportAppData>];
+  newtransport: [transport: Transport<TransportAppData>];
   newproducer: [producer: Producer<ProducerAppData>];
   newconsumer: [consumer: Consumer<ConsumerAppData>];
   close: [];
@@ -83,7 +86,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
   readonly #router: Router;
   readonly #transportOptions: PeerOptions['transportOptions'];
   readonly #log: Logger;
-  readonly #transports = new Map<string, WebRtcTransport<TransportAppData>>();
+  readonly #transports = new Map<string, Transport<TransportAppData>>();
   readonly #producers = new Map<string, Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, Consumer<ConsumerAppData>>();
   readonly #limits: PeerLimits;
@@ -107,7 +110,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
     return this.#closed;
   }
 
-  get transports(): ReadonlyMap<string, WebRtcTransport<TransportAppData>> {
+  get transports(): ReadonlyMap<string, Transport<TransportAppData>> {
     return this.#transports;
   }
 
@@ -137,6 +140,38 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
         } as WebRtcTransportOptions<TransportAppData>),
       ),
     );
+    this.#adopt(transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.#log.info({ transportId: transport.id, state }, 'transport DTLS ended');
+    });
+    return transport;
+  }
+
+  /**
+   * A plain RTP transport that a server-side sender (ffmpeg, a gateway) sends to: no ICE, no DTLS, the
+   * sender's address learnt from its first packet (comedia). RTCP has its own port: senders such as ffmpeg
+   * send RTCP from another socket than RTP, and with one port the first (RTCP) packet would fix the tuple and
+   * every RTP packet after it would be dropped. For ingest and benchmarks; browsers use createWebRtcTransport.
+   */
+  async createIngestTransport(): Promise<PlainTransport<TransportAppData>> {
+    this.#assertOpen();
+    const [listen] = (this.#transportOptions.listenInfos ?? []) as TransportListenInfo[];
+    if (!listen) throw new AffectcastError('INTERNAL', 'no listen address for transports');
+    const transport = await this.#withinLimit('transports', this.#transports.size, () =>
+      media(() =>
+        this.#router.createPlainTransport<TransportAppData>({
+          listenInfo: { protocol: 'udp', ip: listen.ip, ...(listen.portRange ? { portRange: listen.portRange } : {}) },
+          rtcpMux: false,
+          comedia: true,
+          appData: { direction: 'send', peerId: this.id },
+        }),
+      ),
+    );
+    this.#adopt(transport);
+    return transport;
+  }
+
+  #adopt(transport: Transport<TransportAppData>): void {
     if (this.#closed) {
       // The peer closed while the worker was creating the transport: nobody else will ever close it.
       transport.close();
@@ -144,16 +179,13 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.#log.info({ transportId: transport.id, state }, 'transport DTLS ended');
-    });
     this.observer.safeEmit('newtransport', transport);
-    return transport;
   }
 
   async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     const transport = this.#transport(transportId);
-    await media(() => transport.connect({ dtlsParameters }));
+    if (transport.type !== 'webrtc') throw new AffectcastError('BAD_REQUEST', `transport ${transportId} is not a WebRTC transport`);
+    await media(() => (transport as unknown as WebRtcTransport).connect({ dtlsParameters }));
   }
 
   async produce(request: ProduceRequest): Promise<Producer<ProducerAppData>> {
@@ -244,7 +276,7 @@ export class Peer extends EnhancedEventEmitter<PeerEvents> {
     if (this.#closed) throw new AffectcastError('NOT_JOINED', 'this peer has left the room');
   }
 
-  #transport(transportId: string, direction?: TransportDirection): WebRtcTransport<TransportAppData> {
+  #transport(transportId: string, direction?: TransportDirection): Transport<TransportAppData> {
     this.#assertOpen();
     const transport = this.#transports.get(transportId);
     if (!transport) throw new AffectcastError('TRANSPORT_NOT_FOUND');

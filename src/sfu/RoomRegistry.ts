@@ -96,6 +96,8 @@ export class RoomRegistry {
   /** Idempotent: closes every room (and so every peer, transport and tap) and refuses new ones. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // The open rooms close synchronously (before any worker can close under them: see App.close).
+      for (const room of [...this.#rooms.values()]) room.close();
       await Promise.allSettled([...this.#creating.values()]);
       for (const room of [...this.#rooms.values()]) room.close();
       this.observer.safeEmit('close');

@@ -300,7 +300,11 @@ export class MediaFork {
     this.#log.warn({ ...details, restart: this.#stats.restarts, backoffMs }, 'decoder exited unexpectedly: restarting it');
     this.#restartTimer = setTimeout(() => {
       if (this.closed) return;
-      this.#startDecoder().catch((error: unknown) => this.#fail('the decoder could not be restarted', { err: error }));
+      // A restarted decoder that dies (or never listens) is one more death, counted by this same handler.
+      this.#startDecoder().catch((error: unknown) => {
+        this.#log.debug({ err: error }, 'restarted decoder did not come up');
+        void this.#decoder?.stop();
+      });
     }, backoffMs);
   }
 }

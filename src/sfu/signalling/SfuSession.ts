@@ -16,7 +16,7 @@ import {
 } from '../../contracts/sfu.js';
 import type { Logger } from '../../log/logger.js';
 import type { Metrics } from '../../server/metrics.js';
-import type { AuthedSocketData } from '../../server/socketAuth.js';
+import { closeWithNotice, type AuthedSocketData } from '../../server/socketAuth.js';
 import type { Peer } from '../Peer.js';
 import type { Room } from '../Room.js';
 import type { RoomRegistry } from '../RoomRegistry.js';
@@ -38,6 +38,8 @@ export interface SfuSessionContext {
 
 /** socket.io room that a joined socket is in. */
 export const roomChannel = (roomId: string): string => `sfu:${roomId}`;
+/** socket.io room of one peer's socket, so that other parts can notify that peer without knowing its socket. */
+export const peerChannel = (peerId: string): string => `peer:${peerId}`;
 
 function assertUnreachable(value: never): never {
   throw new AffectcastError('INTERNAL', `unhandled request ${String(value)}`);
@@ -55,6 +57,8 @@ export class SfuSession {
   #joining = false;
   #closed = false;
   #warnedNoAck = false;
+  /** Client mistakes are logged at warn once per socket, then at debug: a garbage stream cannot flood the log. */
+  #warnedClientError = false;
   /** True while this session itself closes its peer (leave request, disconnect). */
   #leaving = false;
 
@@ -151,7 +155,7 @@ export class SfuSession {
       this.#peer = peer;
       this.#wirePeer(room, peer);
       // Join the channel and list the others in one go: every producer created from now on is announced.
-      void this.#socket.join(roomChannel(room.id));
+      void this.#socket.join([roomChannel(room.id), peerChannel(peer.id)]);
       this.#ctx.broadcast(room.id, this.#socket.id, 'peerJoined', peer.info());
       return {
         roomId: room.id,
@@ -233,6 +237,7 @@ export class SfuSession {
     });
     peer.observer.once('close', () => {
       void this.#socket.leave(roomChannel(room.id));
+      void this.#socket.leave(peerChannel(peer.id));
       this.#ctx.broadcast(room.id, this.#socket.id, 'peerLeft', { peerId: peer.id });
       if (this.#peer === peer) {
         this.#peer = undefined;
@@ -242,7 +247,7 @@ export class SfuSession {
       // disconnecting it, so that it reconnects and joins a fresh room.
       if (!this.#closed && !this.#leaving) {
         this.#log.warn({ peerId: peer.id }, 'peer closed by the server: disconnecting its socket');
-        this.#socket.disconnect(true);
+        closeWithNotice(this.#socket, { code: 'ROOM_CLOSED', message: 'the room was closed by the server: join again' });
       }
     });
   }
@@ -262,10 +267,15 @@ export class SfuSession {
     const payload: ErrorPayload =
       error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL', message: 'internal error' };
     this.#ctx.metrics?.signallingErrors.inc({ code: payload.code });
-    const level = payload.code === 'INTERNAL' ? 'error' : payload.code === 'MEDIA_ERROR' ? 'warn' : 'info';
+    let level: 'error' | 'warn' | 'debug' = 'debug';
+    if (payload.code === 'INTERNAL') level = 'error';
+    else if (!this.#warnedClientError) {
+      this.#warnedClientError = true;
+      level = 'warn';
+    }
     this.#log[level](
       { request: name.slice(0, 64), code: payload.code, ...(level === 'error' ? { err: error } : { reason: payload.message }) },
-      'sfu request failed',
+      level === 'warn' ? 'sfu request failed (further failures of this socket are logged at debug)' : 'sfu request failed',
     );
     ack({ ok: false, error: payload });
   }
