@@ -20,6 +20,11 @@ export function attachAffectNamespace(namespace: AffectNamespace, hub: AffectHub
     const { room } = socket.data.claims;
     void socket.join(channel(room));
     socket.emit('roomState', hub.state(room));
+    // Read-only: whatever a client sends is answered (when it waits for an answer) and otherwise ignored.
+    socket.onAny((...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'UNKNOWN_REQUEST', message: 'this namespace takes no requests' } });
+    });
     log.debug({ room, socketId: socket.id }, 'affect client connected');
   });
 
