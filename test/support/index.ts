@@ -7,3 +7,4 @@ export * from './testApp.js';
 export * from './until.js';
 export * from './sfuServer.js';
 export * from './rtpPublisher.js';
+export * from './serveProcess.js';
