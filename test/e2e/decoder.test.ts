@@ -26,7 +26,7 @@ function encodeIvf(image: string, width: number, height: number, seconds = 1): I
     'ffmpeg',
     ['-v', 'error', '-loop', '1', '-framerate', '15', '-i', image, '-t', String(seconds), '-vf', `scale=${width}:${height},format=yuv420p`,
       '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-g', '15', '-f', 'ivf', '-'],
-    { maxBuffer: 64 << 20 },
+    { maxBuffer: 64 << 20, timeout: 120_000 },
   );
   assert.equal(r.status, 0, String(r.stderr));
   const data = r.stdout;
@@ -54,7 +54,7 @@ function concatIvf(parts: Ivf[]): Buffer[] {
 }
 
 function referenceRgb(image: string, width: number, height: number): Rgb {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', image, '-vf', `scale=${width}:${height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', image, '-vf', `scale=${width}:${height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'], { maxBuffer: 64 << 20, timeout: 120_000 });
   return meanRgb(r.stdout);
 }
 

@@ -21,7 +21,7 @@ let cached: TestMedia | undefined;
 /** Paths of the test media, generating them if needed (about 1 s the first time, then instant). */
 export function testMedia(): TestMedia {
   if (cached) return cached;
-  const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'test-media.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'test-media.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 });
   const kv = Object.fromEntries(
     out
       .split('\n')
@@ -90,7 +90,7 @@ export function rms(chunks: readonly Int16Array[]): number {
 
 /** RMS of the whole test wav, resampled like the decoders do (16 kHz mono). */
 export function referenceRms(wav: string): number {
-  const result = spawnSync('ffmpeg', ['-v', 'error', '-i', wav, '-ac', '1', '-ar', '16000', '-f', 's16le', '-'], { maxBuffer: 64 << 20 });
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-i', wav, '-ac', '1', '-ar', '16000', '-f', 's16le', '-'], { maxBuffer: 64 << 20, timeout: 120_000 });
   if (result.status !== 0) throw new Error(`ffmpeg could not decode ${wav}`);
   const buf = result.stdout;
   const samples = new Int16Array(buf.length >> 1);

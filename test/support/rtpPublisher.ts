@@ -51,7 +51,8 @@ export async function startRtpPublisher(room: Room, clip: string, options: { nam
         '-ssrc', String(ssrc), '-payload_type', String(PAYLOAD_TYPE),
         '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
       ],
-      { stdio: ['ignore', 'ignore', 'ignore'] },
+      // A deadline of its own, in case a test dies without closing it.
+      { stdio: ['ignore', 'ignore', 'ignore'], timeout: 600_000 },
     );
   };
   const stopSending = async () => {

@@ -66,7 +66,7 @@ export function ensureWebBundles(): void {
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
   if (builtAt < sources) {
     try {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-web.mjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-web.mjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
       throw new Error(`could not bundle the web pages (node scripts/bundle-web.mjs):\n${stderr}`);

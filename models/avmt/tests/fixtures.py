@@ -20,8 +20,10 @@ COLOURS = np.array([[128, 128, 128], [220, 40, 40], [60, 160, 60], [120, 60, 200
                     [40, 60, 160], [240, 140, 220], [20, 20, 20]], dtype=np.float64)
 
 
-def have_ffmpeg() -> bool:
-    return shutil.which('ffmpeg') is not None
+def require_ffmpeg() -> None:
+    # Setup installs ffmpeg: a machine without it is broken, and a silently skipped test would hide that.
+    if shutil.which('ffmpeg') is None:
+        raise RuntimeError('ffmpeg is not installed (scripts/setup.sh installs it)')
 
 
 @dataclass
@@ -40,6 +42,7 @@ class TinyVideo:
 
 def write_jpegs(folder: Path, images: np.ndarray, quality: int = 2) -> None:
     """images [K, H, W, 3] uint8 -> folder/00001.jpg ... (1-based, 5 digits) with one ffmpeg call."""
+    require_ffmpeg()
     folder.mkdir(parents=True, exist_ok=True)
     k, h, w, _ = images.shape
     subprocess.run(['ffmpeg', '-nostdin', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24',

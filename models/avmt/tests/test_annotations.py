@@ -7,7 +7,7 @@ import numpy as np
 
 from models.avmt.data.annotations import read_au, read_expr, read_va
 from models.avmt.data.layout import list_videos, load_split
-from models.avmt.tests.fixtures import have_ffmpeg, write_tiny_affwild2
+from models.avmt.tests.fixtures import write_tiny_affwild2
 
 
 def write(dir_: Path, text: str) -> Path:
@@ -53,7 +53,6 @@ class AnnotationFilesTest(unittest.TestCase):
             read_expr(write(self.dir, 'valence,arousal\n1\n'))
 
 
-@unittest.skipUnless(have_ffmpeg(), 'ffmpeg writes the fixture JPEGs')
 class LayoutTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:

@@ -16,7 +16,7 @@ from models.avmt.cli import main
 from models.avmt.config import ModelConfig
 from models.avmt.features.logmel import recipe
 from models.avmt.net import build_model
-from models.avmt.tests.fixtures import have_ffmpeg, write_tiny_affwild2
+from models.avmt.tests.fixtures import write_tiny_affwild2
 
 KEYS = {'manifestVersion', 'id', 'version', 'file', 'sha256', 'bytes', 'inputs', 'outputs', 'preprocessing',
         'provenance', 'createdBy'}
@@ -85,7 +85,6 @@ class ExportTest(unittest.TestCase):
             self.assertEqual([t['name'] for t in m['inputs']], names)
             self.assertEqual('audio' in m['preprocessing'], False)
 
-    @unittest.skipUnless(have_ffmpeg(), 'the fixture uses ffmpeg')
     def test_trained_provenance(self) -> None:
         data, runs = self.out / 'data', self.out / 'run'
         write_tiny_affwild2(data, frames=10)

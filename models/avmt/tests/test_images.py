@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from models.avmt.data.images import decode_images, parse_ppm_stream, resize_uint8, to_model_input
-from models.avmt.tests.fixtures import have_ffmpeg, write_jpegs
+from models.avmt.tests.fixtures import write_jpegs
 
 
 class PpmTest(unittest.TestCase):
@@ -29,7 +29,6 @@ class PpmTest(unittest.TestCase):
         np.testing.assert_allclose(x.flatten().numpy(), [-1.0, 1.0, 127 / 127.5 - 1], atol=1e-7)
 
 
-@unittest.skipUnless(have_ffmpeg(), 'decoding uses ffmpeg')
 class DecodeTest(unittest.TestCase):
     def setUp(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()

@@ -10,10 +10,9 @@ from models.avmt.data.audio import read_segment
 from models.avmt.data.frame_store import FrameStore
 from models.avmt.data.sequences import SequenceDataset
 from models.avmt.features.logmel import log_mel, trailing_window
-from models.avmt.tests.fixtures import have_ffmpeg, write_tiny_affwild2
+from models.avmt.tests.fixtures import write_tiny_affwild2
 
 
-@unittest.skipUnless(have_ffmpeg(), 'the fixture and the loader use ffmpeg')
 class SequencesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:

@@ -14,7 +14,7 @@ from models.avmt.cli import main
 from models.avmt.config import ModelConfig
 from models.avmt.data.sequences import SequenceDataset
 from models.avmt.net import AffectNet, build_model
-from models.avmt.tests.fixtures import have_ffmpeg, write_tiny_affwild2
+from models.avmt.tests.fixtures import write_tiny_affwild2
 from models.avmt.train import trainer
 from models.avmt.train.checkpoint import Checkpoint
 from models.avmt.train.losses import multitask_loss
@@ -32,7 +32,6 @@ class Interrupt(Exception):
     pass
 
 
-@unittest.skipUnless(have_ffmpeg(), 'the fixture and the loader use ffmpeg')
 class TrainTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:

@@ -31,7 +31,7 @@ x = torch.rand(1, 3, 112, 112, generator=g) * 255
 y = F.interpolate(x, size=(96, 96), mode='bilinear', align_corners=False, antialias=True)
 x[0].permute(1, 2, 0).numpy().astype('<f4').tofile('${dir}/in.f32')
 y[0].permute(1, 2, 0).numpy().astype('<f4').tofile('${dir}/out.f32')`;
-    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const out = new Float32Array(96 * 96 * 3);
     resizeAntialiased(readF32(dir, 'in.f32'), 112, 112, out, 96, 96);

@@ -88,6 +88,7 @@ export interface RgbImage {
 export function decodeImage(file: string, width: number): RgbImage {
   const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file], {
     encoding: 'utf8',
+    timeout: 60_000,
   });
   const [w0, h0] = probe.trim().split(',').map(Number);
   if (!w0 || !h0) throw new Error(`ffprobe could not size ${file}`);
@@ -95,7 +96,7 @@ export function decodeImage(file: string, width: number): RgbImage {
   const raw = execFileSync(
     'ffmpeg',
     ['-v', 'error', '-i', file, '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-    { maxBuffer: 64 * 1024 * 1024 },
+    { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
   );
   if (raw.length !== width * height * 3) throw new Error(`ffmpeg returned ${raw.length} bytes for ${width}x${height}`);
   return { width, height, rgb: Float32Array.from(raw) };

@@ -8,9 +8,9 @@ import { PROJECT_ROOT } from '../../../src/config/schema.js';
 
 const run = promisify(execFile);
 
-/** Where the ONNX models and manifests are: AFFECTCAST_MODELS_DIR, else models/build (what setup builds). */
+/** Where the ONNX models and manifests are: models/build (what setup builds; never an inherited setting). */
 export function modelsDir(): string {
-  return process.env['AFFECTCAST_MODELS_DIR'] ?? path.join(PROJECT_ROOT, 'models', 'build');
+  return path.join(PROJECT_ROOT, 'models', 'build');
 }
 
 /** Fails with a clear message when the models were never built (these tests need the real networks). */
