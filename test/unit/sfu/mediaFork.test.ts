@@ -13,7 +13,7 @@ import type { Peer } from '../../../src/sfu/Peer.js';
 import type { Room } from '../../../src/sfu/Room.js';
 import { RoomRegistry } from '../../../src/sfu/RoomRegistry.js';
 import { WorkerPool } from '../../../src/sfu/WorkerPool.js';
-import { defaultSfuLimits, isAlive, liveChildProcesses, until, zombieChildren } from '../../support/index.js';
+import { defaultSfuLimits, isAlive, liveChildProcesses, startRtpPublisher, testMedia, until, zombieChildren } from '../../support/index.js';
 
 const rtpParameters = (kind: 'audio' | 'video', ssrc: number) =>
   kind === 'video'
@@ -41,7 +41,7 @@ describe('MediaFork lifecycle', () => {
   after(async () => {
     await rooms.close();
     await pool.close();
-    assert.deepEqual(liveChildProcesses('ffmpeg'), []);
+    await until(() => liveChildProcesses('ffmpeg').length === 0, 3_000, 'no ffmpeg left');
     assert.deepEqual(zombieChildren(), []);
   });
 
@@ -59,15 +59,13 @@ describe('MediaFork lifecycle', () => {
   it('opens a listening decoder on a resumed tap consumer, and closes with its producer', async () => {
     const room = await rooms.getOrCreate('lifecycle-1');
     const { producer, peer } = await producerIn(room);
-    const metrics = new Metrics();
-    const fork = await MediaFork.open({ ...opts, router: room.router, producer, metrics, portRange: room.portRange });
+    const fork = await MediaFork.open({ ...opts, router: room.router, producer, portRange: room.portRange });
     assert.equal(fork.kind, 'video');
     assert.equal(fork.tap.consumer.paused, false, 'resumed once the decoder listens');
     assert.equal(fork.tap.transport.tuple.remotePort, fork.tap.rtpPort);
     assert.equal(fork.tap.transport.rtcpTuple?.remotePort, fork.tap.rtpPort + 1);
     assert.ok(fork.tap.transport.tuple.localPort >= room.portRange.min && fork.tap.transport.tuple.localPort <= room.portRange.max);
     assert.ok(fork.stats.keyFrameRequests >= 1, 'a key frame was requested');
-    assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 1);
     let completed = false;
     let closedEmitted = false;
     fork.frames$.subscribe({ complete: () => (completed = true) });
@@ -77,7 +75,6 @@ describe('MediaFork lifecycle', () => {
     producer.close();
     await assertGone(fork, pid);
     assert.ok(completed && closedEmitted);
-    assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 0);
     let late = false;
     fork.closed$.subscribe(() => (late = true));
     assert.ok(late, 'closed$ replays to late subscribers');
@@ -107,29 +104,41 @@ describe('MediaFork lifecycle', () => {
     peer.close();
   });
 
-  it('ForkManager forks every producer of every room and closes them all', async () => {
-    const manager = new ForkManager({ rooms, analyzer: { fps: 5, maxSide: 320, decoderPorts: { min: 54000, max: 54999 } }, logger: silentLogger() });
+  it('ForkManager forks every producer of every room once it sends media, counts its taps, and closes them all', async () => {
+    const metrics = new Metrics();
+    const manager = new ForkManager({ rooms, analyzer: { fps: 5, maxSide: 320, decoderPorts: { min: 54000, max: 54999 } }, logger: silentLogger(), metrics });
     const seen: string[] = [];
     manager.observer.on('newfork', (fork, room, peer) => seen.push(`${room.id}/${peer.displayName}/${fork.kind}`));
-    const room = await rooms.getOrCreate('managed');
-    const { producer: video, peer } = await producerIn(room, 'video');
-    await until(() => manager.forks.size === 1, 5_000, 'a fork for the video producer');
-    const transport = [...peer.transports.values()][0];
-    assert.ok(transport);
-    await peer.produce({ transportId: transport.id, kind: 'audio', rtpParameters: rtpParameters('audio', 4242) as never });
-    await until(() => manager.forks.size === 2, 5_000, 'a fork for the audio producer');
-    assert.deepEqual(seen.sort(), ['managed/p/audio', 'managed/p/video']);
-    const forks = [...manager.forks.values()];
-    const pids = forks.map((f) => f.decoderPid);
-    assert.equal(manager.forks.get(video.id)?.peerId, peer.id);
-    await manager.close();
-    assert.ok(forks.every((f) => f.closed));
-    assert.ok(pids.every((pid) => pid !== undefined && !isAlive(pid)));
-    assert.equal(manager.ports.inUse, 0);
-    // Closed: no more forks.
-    await producerIn(room, 'video');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(manager.forks.size, 0);
-    room.close();
+    const clip = testMedia().astronautY4m;
+    const [roomA, roomB] = [await rooms.getOrCreate('managed-a'), await rooms.getOrCreate('managed-b')];
+    const silent = await producerIn(roomA, 'audio');
+    const a = await startRtpPublisher(roomA, clip, { name: 'a' });
+    const b = await startRtpPublisher(roomB, clip, { name: 'b' });
+    try {
+      await until(() => manager.forks.size === 2, 10_000, 'a fork for each sending producer');
+      assert.deepEqual(seen.sort(), ['managed-a/a/video', 'managed-b/b/video']);
+      assert.equal(manager.forks.has(silent.producer.id), false, 'a producer that sends nothing is not decoded');
+      assert.equal(manager.waiting, 1);
+      assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 2);
+      const forks = [...manager.forks.values()];
+      const pids = forks.map((f) => f.decoderPid);
+      assert.equal(manager.forks.get(a.producer.id)?.peerId, a.peer.id);
+      await manager.close();
+      assert.ok(forks.every((f) => f.closed));
+      assert.ok(pids.every((pid) => pid !== undefined && !isAlive(pid)));
+      assert.equal(manager.ports.inUse, 0);
+      assert.equal(manager.waiting, 0);
+      assert.equal((await metrics.taps.get()).values.find((v) => v.labels.kind === 'video')?.value, 0, 'the taps gauge is back to 0');
+      // Closed: no more forks.
+      const late = await startRtpPublisher(roomB, clip, { name: 'late' });
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(manager.forks.size, 0);
+      await late.close();
+    } finally {
+      await a.close();
+      await b.close();
+      roomA.close();
+      roomB.close();
+    }
   });
 });
