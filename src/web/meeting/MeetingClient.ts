@@ -32,6 +32,8 @@ export type MeetingEvents = {
   track: [track: RemoteTrack];
   trackended: [event: { peerId: string; consumerId: string; producerId: string; kind: 'audio' | 'video' }];
   error: [error: MeetingError];
+  /** What the server says before it disconnects us, or when one of our streams is no longer analysed. */
+  notice: [notice: { code: string; message: string }];
 };
 
 export interface MeetingOptions {
@@ -96,6 +98,8 @@ export class MeetingClient extends Emitter<MeetingEvents> {
       // The server closed us on purpose (e.g. our room closed after a media worker restart): come back.
       if (reason === 'io server disconnect') setTimeout(() => this.#socket.connect(), 1_000);
     });
+    this.#socket.on('closing', (notice) => this.emit('notice', notice));
+    this.#socket.on('analysisStopped', ({ reason }) => this.emit('notice', { code: 'ANALYSIS_STOPPED', message: `Your video is no longer analysed: ${reason}. The call goes on.` }));
     this.#socket.on('peerJoined', (peer) => this.emit('peerjoined', peer));
     this.#socket.on('peerLeft', ({ peerId }) => this.emit('peerleft', peerId));
     this.#socket.on('newProducer', (producer) => {

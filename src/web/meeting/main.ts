@@ -78,6 +78,7 @@ function main(): void {
     local: { frames: 0 },
     remote: {},
     lastError: null,
+    notices: [],
     errors: [],
     marks: {},
     probe: (peerId) => {
@@ -164,6 +165,11 @@ function main(): void {
     state.peerId = peerId;
   });
   client.on('error', showError);
+  client.on('notice', (notice) => {
+    state.notices.push(notice.code);
+    errorEl.textContent = notice.message;
+    errorEl.hidden = false;
+  });
   client.on('localstream', (stream) => {
     mark('localstream');
     localVideo.srcObject = stream;

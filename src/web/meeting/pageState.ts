@@ -43,6 +43,8 @@ export interface MeetingPageState {
   /** By peer id. */
   remote: Record<string, RemoteState>;
   lastError: MeetingError | null;
+  /** Codes of the server's notices so far (closing reasons, ANALYSIS_STOPPED). */
+  notices: string[];
   errors: MeetingError[];
   /** performance.now() (ms since navigation) of the first joined / localstream / published / remote frame. */
   marks: Record<string, number>;
