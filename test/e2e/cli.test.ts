@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { AffectEventSchema } from '../../src/contracts/affect.js';
 import { io as ioClient } from 'socket.io-client';
 import type { ErrorPayload } from '../../src/contracts/errors.js';
-import { AFFECTCAST_BIN as BIN, cleanEnv, isAlive, startServeProcess, testMedia, until } from '../support/index.js';
+import { AFFECTCAST_BIN as BIN, cleanEnv, isAlive, liveChildProcesses, startServeProcess, testMedia, until } from '../support/index.js';
 
 /** Every child gets a deadline: a hang fails its test instead of eating the CI budget. */
 const CHILD_TIMEOUT_MS = 60_000;
@@ -51,7 +51,7 @@ test('serve prints the meeting, overlay and dashboard URLs, then ready; SIGTERM 
     // each printed token grants its own page only
     assert.equal((await fetch(url(overlay).replace('/overlay', '/dashboard'))).status, 403);
 
-    const workers = spawnSync('pgrep', ['-P', String(child.pid), 'mediasoup-worke'], { encoding: 'utf8', timeout: 10_000 }).stdout.trim().split('\n').filter(Boolean).map(Number);
+    const workers = liveChildProcesses('mediasoup-worke', child.pid).map((c) => c.pid);
     assert.equal(workers.length, 1, 'one mediasoup worker');
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
