@@ -54,7 +54,7 @@ function inspect(dir: string, id: string, version: string, described: ManifestDe
 }
 
 function buildOne(spec: ModelSpec, dir: string, logger: Logger, force: boolean): BuiltModel {
-  const pkg = resolvePackage(spec.sourcePackage);
+  const pkg = spec.resolveSource?.() ?? resolvePackage(spec.sourcePackage);
   const version = modelVersion(pkg);
   const described = spec.describe(pkg);
   const state = force ? { reason: 'forced' } : inspect(dir, spec.id, version, described);
