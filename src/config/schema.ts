@@ -61,6 +61,8 @@ export const ConfigSchema = z
         maxFaces: z.number().int().min(1).max(32).default(8),
         /** Consecutive analysed frames a face may go undetected before its track (and per-face state) ends. */
         lostAfterFrames: z.number().int().min(1).max(300).default(10),
+        /** Also send each face's 52 MediaPipe blendshape scores (AffectEvent faces[].blendshapes); off by default. */
+        blendshapes: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -1,18 +1,11 @@
 // The 52 outputs of MediaPipe's Blendshape V2 net, in output order (ARKit-style names, "Left"/"Right" are
 // the subject's own sides), and the 146 FaceMesh V2 landmarks it reads, in input order (MediaPipe's
 // kLandmarksSubsetIdxs). Both are facts of the trained weights: changing either breaks the model.
-export const BLENDSHAPE_NAMES = [
-  '_neutral', 'browDownLeft', 'browDownRight', 'browInnerUp', 'browOuterUpLeft', 'browOuterUpRight', 'cheekPuff',
-  'cheekSquintLeft', 'cheekSquintRight', 'eyeBlinkLeft', 'eyeBlinkRight', 'eyeLookDownLeft', 'eyeLookDownRight',
-  'eyeLookInLeft', 'eyeLookInRight', 'eyeLookOutLeft', 'eyeLookOutRight', 'eyeLookUpLeft', 'eyeLookUpRight',
-  'eyeSquintLeft', 'eyeSquintRight', 'eyeWideLeft', 'eyeWideRight', 'jawForward', 'jawLeft', 'jawOpen', 'jawRight',
-  'mouthClose', 'mouthDimpleLeft', 'mouthDimpleRight', 'mouthFrownLeft', 'mouthFrownRight', 'mouthFunnel', 'mouthLeft',
-  'mouthLowerDownLeft', 'mouthLowerDownRight', 'mouthPressLeft', 'mouthPressRight', 'mouthPucker', 'mouthRight',
-  'mouthRollLower', 'mouthRollUpper', 'mouthShrugLower', 'mouthShrugUpper', 'mouthSmileLeft', 'mouthSmileRight',
-  'mouthStretchLeft', 'mouthStretchRight', 'mouthUpperUpLeft', 'mouthUpperUpRight', 'noseSneerLeft', 'noseSneerRight',
-] as const;
+import { BLENDSHAPES, type Blendshape } from '../../contracts/labels.js';
 
-export type BlendshapeName = (typeof BLENDSHAPE_NAMES)[number];
+export const BLENDSHAPE_NAMES = BLENDSHAPES;
+
+export type BlendshapeName = Blendshape;
 
 export const BLENDSHAPE_LANDMARKS: readonly number[] = [
   0, 1, 4, 5, 6, 7, 8, 10, 13, 14, 17, 21, 33, 37, 39, 40, 46, 52, 53, 54, 55, 58, 61, 63, 65, 66, 67, 70, 78, 80, 81, 82, 84, 87, 88, 91, 93,
