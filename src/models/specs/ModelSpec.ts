@@ -16,6 +16,8 @@ export interface ModelSpec {
   readonly sourcePackage: string;
   /** Files read from the package, relative to its folder (named in provenance). */
   readonly sourceFiles: readonly string[];
+  /** The converter's name for manifests and ONNX metadata (default: the tfjs converter). */
+  readonly converter?: string;
   /** Where the weights are when they are not an npm package (a file shipped in the repository). */
   resolveSource?(): ResolvedPackage;
   convert(pkg: ResolvedPackage): ConvertedModel;

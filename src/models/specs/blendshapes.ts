@@ -2,6 +2,7 @@
 // Face Landmarker bundle.
 import { BLENDSHAPE_LANDMARKS, BLENDSHAPE_NAMES } from '../../analyzer/blendshapes/blendshapeNames.js';
 import { convertTflite } from '../convert/tflite/convertTflite.js';
+import { TFLITE_CONVERTER_NAME } from '../convert/version.js';
 import { BUNDLE_MEMBERS, bundleSource } from '../tflite/faceLandmarkerBundle.js';
 import { bundleMemberGraph, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
 import type { ModelSpec } from './ModelSpec.js';
@@ -14,6 +15,7 @@ export const blendshapesSpec: ModelSpec = {
   id: BLENDSHAPES_ID,
   sourcePackage: 'models/vendor/mediapipe',
   sourceFiles: [MEMBER],
+  converter: TFLITE_CONVERTER_NAME,
   resolveSource: () => bundleSource(),
 
   convert(pkg) {

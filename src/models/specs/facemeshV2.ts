@@ -1,5 +1,6 @@
 // MediaPipe FaceMesh V2 with irises (478 landmarks) at 256×256, from the vendored Face Landmarker bundle.
 import { convertTflite } from '../convert/tflite/convertTflite.js';
+import { TFLITE_CONVERTER_NAME } from '../convert/version.js';
 import { BUNDLE_MEMBERS, bundleSource } from '../tflite/faceLandmarkerBundle.js';
 import { bundleMemberGraph, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
 import type { ModelSpec } from './ModelSpec.js';
@@ -13,6 +14,7 @@ export const facemeshV2Spec: ModelSpec = {
   id: FACEMESH_V2_ID,
   sourcePackage: 'models/vendor/mediapipe',
   sourceFiles: [MEMBER],
+  converter: TFLITE_CONVERTER_NAME,
   resolveSource: () => bundleSource(),
 
   convert(pkg) {

@@ -1,5 +1,5 @@
 // Shared parts of the two specs converted from the vendored MediaPipe Face Landmarker bundle.
-import { CONVERTER_NAME, CONVERTER_VERSION } from '../convert/version.js';
+import { CONVERTER_VERSION, TFLITE_CONVERTER_NAME } from '../convert/version.js';
 import type { OnnxGraphBuilder } from '../convert/OnnxGraphBuilder.js';
 import { BUNDLE_DIR, BUNDLE_FILE, FACE_LANDMARKER_SHA256, readBundleMember } from '../tflite/faceLandmarkerBundle.js';
 import { readTflite, type TfliteGraph } from '../tflite/tfliteModel.js';
@@ -15,7 +15,7 @@ export const bundleSourceText = (member: string): string =>
 export function encodeBundleModel(builder: OnnxGraphBuilder, graphName: string, pkg: ResolvedPackage, member: string): Uint8Array {
   return builder.encode({
     graphName,
-    producer: CONVERTER_NAME,
+    producer: TFLITE_CONVERTER_NAME,
     producerVersion: String(CONVERTER_VERSION),
     metadata: { source: bundleSourceText(member), licence: pkg.licence },
   });
