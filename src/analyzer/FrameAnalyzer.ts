@@ -1,19 +1,21 @@
-// Per-stream face affect analysis: detect -> track -> crop -> expression (+ FaceMesh) -> estimators.
+// Per-stream face affect analysis: detect -> track -> crop -> expression (+ FaceMesh V2 -> blendshapes -> AUs).
 // One FrameAnalyzer per video stream (tracker state and face ids are per stream); the networks are
 // shared (VisionModels). analyze() calls are serialised, so frames are processed in order.
 import type { FaceAffect } from '../contracts/affect.js';
 import type { Config } from '../config/schema.js';
 import { UNAVAILABLE } from '../contracts/labels.js';
-import { estimatorProvenance, modelProvenance } from '../contracts/provenance.js';
+import { estimatorProvenance, mappedModelProvenance, modelProvenance } from '../contracts/provenance.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import type { VisionModels } from '../inference/VisionModels.js';
 import { circumplexVA, CIRCUMPLEX_V1 } from './estimators/circumplex.js';
-import { FacemeshAuEstimator, FACEMESH_GEOMETRY_V1 } from './estimators/FacemeshAuEstimator.js';
+import { AU_MAPPING_VERSION, ausFromBlendshapes, namedBlendshapes } from './blendshapes/auMapping.js';
+import { Blendshapes } from './blendshapes/Blendshapes.js';
 import { faceApiBoxFromBlazeFace } from './expression/faceApiBox.js';
 import { FaceApiExpressionNet } from './expression/FaceApiExpressionNet.js';
 import { topExpression } from './expression/topExpression.js';
 import { BlazeFaceDetector } from './face/BlazeFaceDetector.js';
+import type { FaceDetection } from './face/FaceDetection.js';
 import { FaceMesh, type FaceLandmarks } from './face/FaceMesh.js';
 import { FaceTracker } from './face/FaceTracker.js';
 import { clamp01, normaliseBox } from './image/geometry.js';
@@ -22,8 +24,11 @@ import type { FrameAnalysis, FrameAnalyzerEvents, FrameAnalyzerOptions, ProfileP
 
 export type { FrameAnalysis, FrameAnalyzerEvents, FrameAnalyzerOptions, ProfileProvenance, StageTimings } from './FrameAnalyzerTypes.js';
 
+/** MediaPipe face landmarker's min_face_presence_confidence default. */
+const MIN_FACE_PRESENCE = 0.5;
+
 export function frameAnalyzerOptions(config: Config): FrameAnalyzerOptions {
-  return { minFaceScore: config.analyzer.minFaceScore, maxFaces: config.analyzer.maxFaces };
+  return { minFaceScore: config.analyzer.minFaceScore, maxFaces: config.analyzer.maxFaces, blendshapes: config.analyzer.blendshapes };
 }
 
 export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
@@ -32,7 +37,8 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
   readonly #expression: FaceApiExpressionNet;
   readonly #mesh: FaceMesh | null;
   readonly #tracker: FaceTracker;
-  readonly #aus: FacemeshAuEstimator;
+  readonly #blendshapes: Blendshapes | null;
+  readonly #emitBlendshapes: boolean;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -43,13 +49,17 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     this.#expression = new FaceApiExpressionNet(models.expression, { maxBatch: options.maxFaces });
     this.#mesh = models.mesh === null ? null : new FaceMesh(models.mesh, { maxBatch: options.maxFaces });
     this.#tracker = new FaceTracker({ lostAfterFrames: options.lostAfterFrames ?? 10 });
-    this.#aus = new FacemeshAuEstimator(options.au);
+    this.#blendshapes = this.#mesh === null || models.blendshapes === null ? null : new Blendshapes(models.blendshapes);
+    this.#emitBlendshapes = options.blendshapes ?? false;
     // a listener's bug must not break the media path: safeEmit catches it, we log it
     this.onListenerError = (event, err) => logger?.error({ err, event }, 'FrameAnalyzer listener threw');
     this.provenance = Object.freeze({
       expression: modelProvenance(models.expression.manifest.id, models.expression.manifest.version),
       va: estimatorProvenance(CIRCUMPLEX_V1),
-      au: this.#mesh === null ? UNAVAILABLE : estimatorProvenance(FACEMESH_GEOMETRY_V1),
+      au:
+        models.blendshapes === null || this.#blendshapes === null
+          ? UNAVAILABLE
+          : mappedModelProvenance(models.blendshapes.manifest.id, models.blendshapes.manifest.version, AU_MAPPING_VERSION),
     });
   }
 
@@ -79,7 +89,6 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     if (this.#closed) return;
     this.#closed = true;
     const ids = this.#tracker.reset();
-    for (const id of ids) this.#aus.forget(id);
     if (ids.length > 0) this.safeEmit('faceslost', ids);
     this.safeEmit('close');
   }
@@ -90,7 +99,6 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     const t1 = performance.now();
     if (this.#closed) throw new Error('FrameAnalyzer is closed'); // closed while detecting
     const { faces: tracked, lost } = this.#tracker.update(detections);
-    for (const id of lost) this.#aus.forget(id);
     if (lost.length > 0) this.safeEmit('faceslost', lost);
     const timings = { detect: t1 - t0, mesh: 0, expression: 0, total: 0 };
     if (tracked.length === 0) {
@@ -104,16 +112,15 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
       timings[key] = performance.now() - start;
       return value;
     };
-    const mesh = this.#mesh;
-    const [probs, landmarks] = await Promise.all([
+    const [probs, scores] = await Promise.all([
       timed('expression', this.#expression.classify(frame, dets.map((d) => faceApiBoxFromBlazeFace(d)))),
-      mesh === null ? Promise.resolve<FaceLandmarks[]>([]) : timed('mesh', mesh.landmarks(frame, dets)),
+      timed('mesh', this.#blendshapeScores(frame, dets)),
     ]);
     const faces: FaceAffect[] = [];
     tracked.forEach((face, i) => {
       const p = probs[i];
       if (p == null) return; // no pixels of the face inside the frame: nothing to report
-      const lm = landmarks[i];
+      const s = scores[i];
       const { valence, arousal } = circumplexVA(p);
       faces.push({
         faceId: face.faceId,
@@ -121,12 +128,26 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
         score: clamp01(face.detection.score),
         valence,
         arousal,
-        aus: lm === undefined ? null : this.#aus.estimate(face.faceId, lm, p),
+        aus: s === undefined ? null : ausFromBlendshapes(s),
         expression: { label: topExpression(p), probs: p },
+        ...(s !== undefined && this.#emitBlendshapes ? { blendshapes: namedBlendshapes(s) } : {}),
         provenance: { ...this.provenance },
       });
     });
     timings.total = performance.now() - t0;
     return { faces, lostFaceIds: lost, timings };
+  }
+
+  /**
+   * FaceMesh V2 on every face in one batch, then the blendshape net per face; [] when AUs are off. A face
+   * the mesh does not accept as a face (presence below MediaPipe's default 0.5) gets no AUs rather than
+   * AUs read off a mesh fitted to something else.
+   */
+  async #blendshapeScores(frame: VideoFrame, dets: readonly FaceDetection[]): Promise<Array<Float32Array | undefined>> {
+    const mesh = this.#mesh;
+    const net = this.#blendshapes;
+    if (mesh === null || net === null) return [];
+    const landmarks: FaceLandmarks[] = await mesh.landmarks(frame, dets);
+    return Promise.all(landmarks.map((lm) => (lm.score >= MIN_FACE_PRESENCE ? net.scores(lm.points) : undefined)));
   }
 }

@@ -1,5 +1,4 @@
 import type { FaceAffect } from '../contracts/affect.js';
-import type { AuEstimatorOptions } from './estimators/FacemeshAuEstimator.js';
 
 export interface FrameAnalyzerOptions {
   /** config analyzer.minFaceScore */
@@ -8,7 +7,8 @@ export interface FrameAnalyzerOptions {
   maxFaces: number;
   /** Frames a face may go undetected before it is lost (its id retired). Default 10. */
   lostAfterFrames?: number;
-  au?: AuEstimatorOptions;
+  /** Attach the 52 blendshape scores to each face (config analyzer.blendshapes). Default false. */
+  blendshapes?: boolean;
 }
 
 /** FaceAffect.provenance of every face: 'model:<id>@<version>', 'estimator:<name>' or 'unavailable'. */

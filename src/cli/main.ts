@@ -15,7 +15,7 @@ commands:
   bench [--input FILE] [--frames 60] [--streams 1,2,4] [--out FILE]
         measure the analyzer on this machine (stages, streams per machine, the paper's network) as JSON
   models <build|list|verify>
-        convert the ONNX models from their npm packages, list them, or check them against their manifests
+        convert the ONNX models (npm packages, the vendored MediaPipe bundle), list them, or check them against their manifests
 
 Configuration: flags > AFFECTCAST_* environment variables > --config JSON file > defaults (README).`;
 

@@ -21,6 +21,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_LISTEN_IP', 'sfu.listenIp', 'string'],
   ['AFFECTCAST_ANNOUNCED_ADDRESS', 'sfu.announcedAddress', 'string'],
   ['AFFECTCAST_ANALYSIS_FPS', 'analyzer.fps', 'number'],
+  ['AFFECTCAST_BLENDSHAPES', 'analyzer.blendshapes', 'boolean'],
   ['AFFECTCAST_PROFILE', 'models.profile', 'string'],
   ['AFFECTCAST_MODELS_DIR', 'models.dir', 'string'],
   ['AFFECTCAST_ALLOW_UNTRAINED', 'models.allowUntrained', 'boolean'],

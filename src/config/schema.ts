@@ -91,6 +91,8 @@ export const ConfigSchema = z
         /** Decoder restarts allowed per stream within restartWindowMs before its analysis stops (and says so). */
         maxDecoderRestarts: z.number().int().min(0).max(100).default(5),
         restartWindowMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+        /** Also send each face's 52 MediaPipe blendshape scores (AffectEvent faces[].blendshapes); off by default. */
+        blendshapes: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,7 @@
 // AffectEvent v1: what the analyzer publishes on socket.io /affect and what recordings store.
 // The schema is the contract; the TypeScript types are inferred from it so they cannot drift apart.
 import { z } from 'zod';
-import { ACTION_UNITS, EXPRESSIONS } from './labels.js';
+import { ACTION_UNITS, BLENDSHAPES, EXPRESSIONS } from './labels.js';
 
 const unit = z.number().min(0).max(1);
 const signedUnit = z.number().min(-1).max(1);
@@ -29,6 +29,11 @@ export const FaceAffectSchema = z.object({
   arousal: signedUnit.nullable(),
   aus: actionUnitProbs.nullable(),
   expression: z.object({ label: ExpressionSchema, probs: expressionProbs }),
+  /**
+   * Optional (config analyzer.blendshapes, off by default): MediaPipe's 52 blendshape scores, named as ARKit
+   * names them, for avatars or users who want the raw channels. Same source as the AUs (provenance.au).
+   */
+  blendshapes: z.object(Object.fromEntries(BLENDSHAPES.map((b) => [b, unit])) as Record<(typeof BLENDSHAPES)[number], typeof unit>).optional(),
   /** Which model or named estimator produced each group of values, or 'unavailable'. */
   provenance: z.object({ va: provenance, au: provenance, expression: provenance }),
 });

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   LISTEN_FAILED: 'the server could not listen on its address',
   NOT_FOUND: 'no such resource',
   MODEL_MISSING: 'a required model file is missing or does not match its manifest',
+  MODEL_CHECKSUM: 'a model file is not the exact file the code pins (sha256 mismatch)',
   MODEL_UNTRAINED: 'the model export is untrained',
   CONFIG_INVALID: 'the configuration is invalid',
   INTERNAL: 'internal error',

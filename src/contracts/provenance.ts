@@ -1,5 +1,7 @@
 // Every value in an AffectEvent says where it came from, in one of three forms:
-//   'model:<id>@<version>'   output of a trained or pretrained model named by its manifest
+//   'model:<id>@<version>'   output of a trained or pretrained model named by its manifest; a documented,
+//                            versioned mapping of its outputs appends '+<mapping>' to the version
+//                            (e.g. model:mediapipe-blendshapes@float16-1+conv.2+au-map-v1)
 //   'estimator:<name>'       a documented heuristic (README: what these numbers are and are not)
 //   'unavailable'            this model profile has no source for the value (the value is null)
 import { UNAVAILABLE } from './labels.js';
@@ -7,6 +9,8 @@ import { UNAVAILABLE } from './labels.js';
 export type ProvenanceKind = 'model' | 'estimator' | 'unavailable';
 
 export const modelProvenance = (id: string, version: string): string => `model:${id}@${version}`;
+/** A model's outputs passed through a documented, versioned mapping (e.g. blendshapes → AUs). */
+export const mappedModelProvenance = (id: string, version: string, mapping: string): string => `model:${id}@${version}+${mapping}`;
 export const estimatorProvenance = (name: string): string => `estimator:${name}`;
 
 export function provenanceKind(provenance: string): ProvenanceKind {

@@ -6,12 +6,18 @@ import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { loadVerifiedModel } from './verifiedModel.js';
 
-export const MODEL_IDS = { detector: 'blazeface', mesh: 'facemesh', expression: 'faceapi-expression' } as const;
+export const MODEL_IDS = {
+  detector: 'blazeface',
+  mesh: 'mediapipe-facemesh-v2',
+  blendshapes: 'mediapipe-blendshapes',
+  expression: 'faceapi-expression',
+} as const;
 
 export interface VisionModels {
   readonly detector: InferenceRunner;
-  /** null when AUs are switched off: the profile then reports aus as unavailable. */
+  /** FaceMesh V2 and Blendshape V2; null when AUs are switched off: the profile then reports aus as unavailable. */
   readonly mesh: InferenceRunner | null;
+  readonly blendshapes: InferenceRunner | null;
   readonly expression: InferenceRunner;
   /** Releases every session; idempotent. */
   close(): Promise<void>;
@@ -23,7 +29,7 @@ export interface VisionModelsOptions {
   /** Worker threads for inference; 0 or absent: in-process (see openRunners). */
   inferenceThreads?: number;
   allowUntrained?: boolean;
-  /** Load FaceMesh for the geometric AU estimator. Default true. */
+  /** Load FaceMesh V2 and the blendshape net (the AUs' source). Default true. */
   mesh?: boolean;
   logger?: Logger;
 }
@@ -39,7 +45,7 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
 }
 
 export async function loadVisionModels(options: VisionModelsOptions): Promise<VisionModels> {
-  const ids = [MODEL_IDS.detector, MODEL_IDS.expression, ...(options.mesh === false ? [] : [MODEL_IDS.mesh])];
+  const ids = [MODEL_IDS.detector, MODEL_IDS.expression, ...(options.mesh === false ? [] : [MODEL_IDS.mesh, MODEL_IDS.blendshapes])];
   // verify every file against its manifest before any session or thread starts
   const models = await Promise.all(ids.map((id) => loadVerifiedModel(options.dir, id, { allowUntrained: options.allowUntrained ?? false })));
   const runners = await openRunners(models, {
@@ -51,6 +57,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     detector: runners.runner(MODEL_IDS.detector),
     expression: runners.runner(MODEL_IDS.expression),
     mesh: options.mesh === false ? null : runners.runner(MODEL_IDS.mesh),
+    blendshapes: options.mesh === false ? null : runners.runner(MODEL_IDS.blendshapes),
     close: () => runners.close(),
   };
 }

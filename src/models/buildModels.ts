@@ -54,7 +54,7 @@ function inspect(dir: string, id: string, version: string, described: ManifestDe
 }
 
 function buildOne(spec: ModelSpec, dir: string, logger: Logger, force: boolean): BuiltModel {
-  const pkg = resolvePackage(spec.sourcePackage);
+  const pkg = spec.resolveSource?.() ?? resolvePackage(spec.sourcePackage);
   const version = modelVersion(pkg);
   const described = spec.describe(pkg);
   const state = force ? { reason: 'forced' } : inspect(dir, spec.id, version, described);
@@ -77,7 +77,7 @@ function buildOne(spec: ModelSpec, dir: string, logger: Logger, force: boolean):
     sha256: sha256Bytes(converted.bytes),
     bytes: converted.bytes.length,
     ...described,
-    createdBy: `affectcast models build (${CONVERTER_NAME} ${CONVERTER_VERSION})`,
+    createdBy: `affectcast models build (${spec.converter ?? CONVERTER_NAME} ${CONVERTER_VERSION})`,
   });
   const modelPath = path.join(dir, file);
   // Model first, manifest last: if the process dies in between, the manifest no longer matches and the

@@ -29,7 +29,7 @@ export function expectedVersion(id: string): string | undefined {
   const spec = MODEL_SPECS.find((s) => s.id === id);
   if (!spec) return undefined;
   try {
-    return modelVersion(resolvePackage(spec.sourcePackage));
+    return modelVersion(spec.resolveSource?.() ?? resolvePackage(spec.sourcePackage));
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { AffectcastError } from '../contracts/errors.js';
 import type { Logger } from '../log/logger.js';
 import { buildModels } from './buildModels.js';
 import { listModels } from './listModels.js';
+import { DEFAULT_MODEL_IDS } from './specs/index.js';
 import type { TensorSpec } from './manifest.js';
 import { verifyModels } from './verifyModels.js';
 
@@ -18,7 +19,8 @@ export interface ModelsCommandContext {
 function usage(dir: string): string {
   return [
     'usage: affectcast models <command>',
-    '  build [--force]  convert the default models (blazeface, facemesh, faceapi-expression) from the npm packages;',
+    `  build [--force]  convert the default models (${DEFAULT_MODEL_IDS.join(', ')}) from the npm packages and the`,
+    '                   vendored MediaPipe bundle (models/vendor/mediapipe);',
     '                   models whose files match their manifests and are current are skipped',
     '  list             show the models, their versions and whether each file matches its manifest',
     '  verify           check every model against its manifest and run it once in onnxruntime',

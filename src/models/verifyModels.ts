@@ -1,6 +1,9 @@
 // `affectcast models verify`: every model in `dir` (and every default model, present or not) must match
-// its manifest and must run: one zero input through onnxruntime-node, outputs named and shaped as the
-// manifest says, all finite. onnxruntime is imported lazily so `build` and `list` never load the native addon.
+// its manifest and must run: one probe input through onnxruntime-node, outputs named and shaped as the
+// manifest says, all finite. The probe is a fixed ramp in [0, 1), not zeros: a model that normalises its
+// input by its spread (the blendshape net scales its points by their standard deviation) divides 0 by 0
+// on an all-zero input, as the original does, and that says nothing about the file. onnxruntime is
+// imported lazily so `build` and `list` never load the native addon.
 import { AffectcastError, type ErrorCode } from '../contracts/errors.js';
 import { knownModelIds, expectedVersion } from './knownModels.js';
 import { loadManifest, type LoadedManifest } from './loadManifest.js';
@@ -12,9 +15,9 @@ export interface ModelVerification {
   version?: string;
   /** false when a default model was built from another package or converter version (still usable). */
   current?: boolean;
-  /** Wall time of the zero-input run, ms. */
+  /** Wall time of the probe run, ms. */
   runMs?: number;
-  /** Output name → dims of the zero-input run (batch 1). */
+  /** Output name → dims of the probe run (batch 1). */
   outputs?: Record<string, number[]>;
   error?: { code: ErrorCode; message: string };
 }
@@ -24,12 +27,12 @@ type Ort = typeof import('onnxruntime-node');
 /** Symbolic dims (batch 'N', audio 'T') become 1 for the smoke run. */
 const concreteDims = (shape: TensorSpec['shape']): number[] => shape.map((d) => (typeof d === 'number' ? d : 1));
 
-function zeroTensor(ort: Ort, spec: TensorSpec): InstanceType<Ort['Tensor']> {
+function probeTensor(ort: Ort, spec: TensorSpec): InstanceType<Ort['Tensor']> {
   const dims = concreteDims(spec.shape);
   const n = dims.reduce((a, b) => a * b, 1);
   if (spec.dtype === 'int64') return new ort.Tensor('int64', new BigInt64Array(n), dims);
   if (spec.dtype === 'int32') return new ort.Tensor('int32', new Int32Array(n), dims);
-  return new ort.Tensor('float32', new Float32Array(n), dims);
+  return new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => (i % 251) / 251), dims);
 }
 
 function sameNames(actual: readonly string[], specs: readonly TensorSpec[]): boolean {
@@ -47,7 +50,7 @@ async function runOnce(ort: Ort, loaded: LoadedManifest): Promise<{ runMs: numbe
           `manifest says [${manifest.inputs.map((i) => i.name).join(', ')}] → [${manifest.outputs.map((o) => o.name).join(', ')}]`,
       );
     }
-    const feeds = Object.fromEntries(manifest.inputs.map((spec) => [spec.name, zeroTensor(ort, spec)]));
+    const feeds = Object.fromEntries(manifest.inputs.map((spec) => [spec.name, probeTensor(ort, spec)]));
     const t0 = performance.now();
     const results = await session.run(feeds);
     const runMs = performance.now() - t0;
@@ -61,7 +64,7 @@ async function runOnce(ort: Ort, loaded: LoadedManifest): Promise<{ runMs: numbe
         throw new Error(`output ${spec.name} has shape [${dims.join(',')}], manifest says [${spec.shape.join(',')}]`);
       }
       const data = tensor.data;
-      if (data instanceof Float32Array && !data.every(Number.isFinite)) throw new Error(`output ${spec.name} is not finite on a zero input`);
+      if (data instanceof Float32Array && !data.every(Number.isFinite)) throw new Error(`output ${spec.name} is not finite on the probe input`);
       outputs[spec.name] = dims;
     }
     return { runMs, outputs };

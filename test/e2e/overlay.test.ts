@@ -128,6 +128,8 @@ describe('overlay', () => {
     assert.equal(face.expression.label, 'happiness', 'the astronaut smiles');
     assert.equal(face.provenance.expression.startsWith('model:faceapi-expression@'), true);
     assert.equal(face.provenance.va, 'estimator:circumplex-v1');
+    assert.match(face.provenance.au, /^model:mediapipe-blendshapes@.+\+au-map-v1$/);
+    assert.ok(face.aus && face.aus.AU12 > 0.5, `AUs from the first frames, AU12 of a smile: ${face.aus?.AU12}`);
     await until(() => events.filter((e) => e.faces[0]?.faceId === face.faceId).length >= 3, 10_000, 'the face keeps its id');
 
     // The overlay page shows the participant's top expression and its probability bar.
@@ -146,6 +148,7 @@ describe('overlay', () => {
     await row('Valence').locator('td.source', { hasText: 'estimated (circumplex-v1)' }).waitFor({ timeout: 10_000 });
     assert.match((await row('Expression').locator('td').nth(1).textContent()) ?? '', /^Happiness/);
     assert.match((await row('Expression').locator('td.source').textContent()) ?? '', /^faceapi-expression@/);
+    assert.match((await row('AU12').locator('td.source').textContent()) ?? '', /^mediapipe-blendshapes@.+\+au-map-v1$/);
     await saveScreenshot(dashboard, 'dashboard-streamer');
     await dashboard.close();
 

@@ -1,24 +1,21 @@
-// MediaPipe FaceMesh (468 landmarks, @vladmandic/human's facemesh.json) behind an InferenceRunner.
-// Crop as @vladmandic/human builds it (src/face/blazeface.ts + facemeshutil.ts): the BlazeFace box
-// enlarged 1.4x about its centre (detector.scale), squared to its longer side, resampled to 192x192,
-// RGB / 255 (input range [0, 1]). Rotation: human only rotates when detector.rotation is on (default
-// off) and only past 0.2 rad; MediaPipe's own graph always rotates the ROI so the eye line is
-// horizontal. We always rotate by the eye-line angle (the similarity warp makes it free), which keeps
-// the crop continuous as a head tilts instead of jumping at a threshold. Also unlike human, the crop is
-// not rounded to whole pixels and is sampled at pixel centres (human: tf.image.cropAndResize); both are
-// sub-pixel differences that keep one convention for every crop (image/geometry.ts).
+// MediaPipe FaceMesh V2 (478 landmarks with irises, mediapipe-facemesh-v2) behind an InferenceRunner.
+// Crop as MediaPipe's face landmark graph builds it for training and inference: the detector's box
+// enlarged 1.5× about its centre, squared to its longer side, rotated so that the eye line is horizontal
+// (always, by the eye-line angle: the similarity warp makes it free and keeps the crop continuous as a
+// head tilts), resampled to the model's input size, RGB / 255 (input range [0, 1]). Pixels outside the
+// frame are 0. Sampling is at pixel centres, one convention for every crop (image/geometry.ts).
 import type { InferenceRunner } from '../../inference/InferenceRunner.js';
 import type { TensorSpec } from '../../models/manifest.js';
-import { applyAffine, boxCentre, squareCropAffine, type Affine } from '../image/geometry.js';
+import { applyAffine, boxCentre, squareCropAffine, type Affine, type Box, type Point } from '../image/geometry.js';
 import { warpBilinear, type RgbImage } from '../image/warp.js';
 import { KP, type FaceDetection } from './FaceDetection.js';
 
-export const FACEMESH_POINTS = 468;
-/** human's config.face.detector.scale */
-export const FACEMESH_CROP_SCALE = 1.4;
+export const FACEMESH_POINTS = 478;
+/** MediaPipe face landmarker: RectTransformation scale 1.5, square_long. */
+export const FACEMESH_CROP_SCALE = 1.5;
 
 export interface FaceLandmarks {
-  /** 468 x (x, y, z) in frame pixels; z is relative depth in the same pixel scale (smaller = nearer). */
+  /** 478 × (x, y, z) in frame pixels; z is relative depth in the same pixel scale (smaller = nearer). */
   points: Float32Array;
   /** The mesh model's face-presence output, 0..1. */
   score: number;
@@ -40,18 +37,21 @@ export function bindFaceMesh(inputs: readonly TensorSpec[], outputs: readonly Te
   const last = (t: TensorSpec): unknown => t.shape[t.shape.length - 1];
   const mesh = outputs.find((t) => last(t) === FACEMESH_POINTS * 3);
   const score = outputs.find((t) => last(t) === 1);
-  if (mesh === undefined || score === undefined) throw new Error('facemesh manifest: needs a [N,1404] mesh and a [N,1] face flag output');
+  if (mesh === undefined || score === undefined) throw new Error(`facemesh manifest: needs a [N,${FACEMESH_POINTS * 3}] landmarks and a [N,1] face flag output`);
   return { input, size, mesh, score };
 }
 
-/** Crop -> frame map for the mesh crop of one detection (size x size crop pixels). */
-export function faceMeshCrop(det: FaceDetection, size: number): Affine {
-  const side = Math.max(det.box.width, det.box.height) * FACEMESH_CROP_SCALE;
-  const r = det.keypoints[KP.rightEye];
-  const l = det.keypoints[KP.leftEye];
+/** Crop → frame map of MediaPipe's landmark ROI: box centre, side = 1.5 × longer side, eye line level. */
+export function roiCrop(box: Box, rightEye: Point | undefined, leftEye: Point | undefined, size: number, scale = FACEMESH_CROP_SCALE): Affine {
+  const side = Math.max(box.width, box.height) * scale;
   // subject's right eye is image-left: the eye line points +x on an upright face
-  const angle = r !== undefined && l !== undefined ? Math.atan2(l.y - r.y, l.x - r.x) : 0;
-  return squareCropAffine(boxCentre(det.box), side, angle, size, size);
+  const angle = rightEye !== undefined && leftEye !== undefined ? Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x) : 0;
+  return squareCropAffine(boxCentre(box), side, angle, size, size);
+}
+
+/** Crop → frame map for the mesh crop of one detection (size × size crop pixels). */
+export function faceMeshCrop(det: FaceDetection, size: number): Affine {
+  return roiCrop(det.box, det.keypoints[KP.rightEye], det.keypoints[KP.leftEye], size);
 }
 
 export class FaceMesh {
@@ -68,17 +68,18 @@ export class FaceMesh {
   }
 
   /** Landmarks for each detection, in one batch. */
-  async landmarks(image: RgbImage, detections: readonly FaceDetection[]): Promise<FaceLandmarks[]> {
-    if (detections.length === 0) return [];
+  landmarks(image: RgbImage, detections: readonly FaceDetection[]): Promise<FaceLandmarks[]> {
+    return this.landmarksInCrops(image, detections.map((det) => faceMeshCrop(det, this.inputSize)));
+  }
+
+  /** Landmarks for given crops (crop → frame maps of inputSize × inputSize crops), in one batch. */
+  async landmarksInCrops(image: RgbImage, maps: readonly Affine[]): Promise<FaceLandmarks[]> {
+    if (maps.length === 0) return [];
     const size = this.inputSize;
     const per = size * size * 3;
-    if (this.#buffer.length < detections.length * per) this.#buffer = new Float32Array(detections.length * per);
-    const maps = detections.map((det, i) => {
-      const m = faceMeshCrop(det, size);
-      warpBilinear(image, m, this.#buffer, size, size, { scale: 1 / 255, outOffset: i * per });
-      return m;
-    });
-    const n = detections.length;
+    const n = maps.length;
+    if (this.#buffer.length < n * per) this.#buffer = new Float32Array(n * per);
+    maps.forEach((m, i) => warpBilinear(image, m, this.#buffer, size, size, { scale: 1 / 255, outOffset: i * per }));
     const { input, mesh, score } = this.#binding;
     const out = await this.#runner.run({ [input.name]: { data: this.#buffer.subarray(0, n * per), dims: [n, size, size, 3] } });
     const meshData = out[mesh.name]?.data;

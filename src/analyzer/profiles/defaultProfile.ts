@@ -1,5 +1,6 @@
-// The default profile: BlazeFace + face-api's expression net + FaceMesh, all real pretrained weights, with
-// valence/arousal and AUs from the named estimators (circumplex-v1, facemesh-geometry-v1).
+// The default profile: BlazeFace + face-api's expression net + MediaPipe FaceMesh V2 and Blendshape V2, all
+// real pretrained weights; AUs from the blendshapes through au-map-v1, valence/arousal from the named
+// estimator circumplex-v1.
 import type { Config } from '../../config/schema.js';
 import { loadVisionModels, visionModelsOptions } from '../../inference/VisionModels.js';
 import type { Logger } from '../../log/logger.js';
@@ -8,7 +9,7 @@ import type { AnalysisProfile } from './AnalysisProfile.js';
 
 export async function loadDefaultProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {
   const models = await loadVisionModels(visionModelsOptions(config, logger));
-  const runners = [models.detector, models.expression, ...(models.mesh ? [models.mesh] : [])];
+  const runners = [models.detector, models.expression, ...(models.mesh ? [models.mesh] : []), ...(models.blendshapes ? [models.blendshapes] : [])];
   const version = runners.map((r) => `${r.manifest.id}@${r.manifest.version}`).join('+');
   const log = logger.child({ component: 'profile', profile: 'default' });
   log.info({ models: version }, 'default profile loaded');

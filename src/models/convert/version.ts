@@ -4,3 +4,5 @@
 export const CONVERTER_VERSION = 2;
 
 export const CONVERTER_NAME = 'affectcast-tfjs2onnx';
+/** The TFLite converter (src/models/convert/tflite) shares the version: both write through OnnxGraphBuilder. */
+export const TFLITE_CONVERTER_NAME = 'affectcast-tflite2onnx';

@@ -12,10 +12,14 @@ export type ManifestDescription = Pick<ModelManifest, 'inputs' | 'outputs' | 'pr
 
 export interface ModelSpec {
   readonly id: string;
-  /** npm package holding the weights; its version is part of the manifest version. */
+  /** npm package holding the weights (or, with resolveSource, a repository folder); its version is part of the manifest version. */
   readonly sourcePackage: string;
   /** Files read from the package, relative to its folder (named in provenance). */
   readonly sourceFiles: readonly string[];
+  /** The converter's name for manifests and ONNX metadata (default: the tfjs converter). */
+  readonly converter?: string;
+  /** Where the weights are when they are not an npm package (a file shipped in the repository). */
+  resolveSource?(): ResolvedPackage;
   convert(pkg: ResolvedPackage): ConvertedModel;
   describe(pkg: ResolvedPackage): ManifestDescription;
 }

@@ -69,9 +69,9 @@ function row(name: string, value: string, source: string): HTMLTableRowElement {
   return el('tr', {}, el('td', {}, name), el('td', {}, value), el('td', { class: 'source' }, source));
 }
 
-/** Why AUs are missing: an estimator that has no neutral baseline for this face yet, or no source at all. */
+/** Why AUs are missing: the profile has no source for them, or the mesh did not accept this face. */
 function auPending(provenance: string): string {
-  return provenanceKind(provenance) === 'estimator' ? '— (calibrating: needs a moment of neutral face)' : '—';
+  return provenanceKind(provenance) === 'unavailable' ? '— (unavailable)' : '— (no reliable mesh on this frame)';
 }
 
 function fmt(v: number | null): string {

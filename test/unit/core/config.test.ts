@@ -13,6 +13,8 @@ test('defaults are safe: loopback, port 8080, default profile', () => {
   assert.equal(config.server.port, 8080);
   assert.equal(config.models.profile, 'default');
   assert.equal(config.models.allowUntrained, false);
+  assert.equal(config.analyzer.blendshapes, false, 'raw blendshapes are opt-in');
+  assert.equal(loadConfig({}, { AFFECTCAST_BLENDSHAPES: 'true' }).analyzer.blendshapes, true);
 });
 
 test('flags beat environment variables, which beat the config file', () => {

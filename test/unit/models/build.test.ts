@@ -16,7 +16,8 @@ import { resolvePackage } from '../../../src/models/packages.js';
 import { sha256File } from '../../../src/models/sha256.js';
 import { verifyModels } from '../../../src/models/verifyModels.js';
 
-const IDS = ['blazeface', 'facemesh', 'faceapi-expression'];
+const MESH = 'mediapipe-facemesh-v2';
+const IDS = ['blazeface', MESH, 'mediapipe-blendshapes', 'faceapi-expression'];
 const logger = silentLogger();
 
 function snapshot(dir: string): Map<string, { mtimeMs: number; sha256: string }> {
@@ -106,6 +107,7 @@ describe('models build, list, verify', () => {
       assert.equal(manifest.sha256, sha256File(file));
       assert.equal(manifest.bytes, fs.statSync(file).size);
       assert.equal(manifest.provenance.status, 'pretrained');
+      if (id === 'mediapipe-blendshapes') continue; // a point-set input, checked below
       assert.deepEqual(manifest.inputs.map((i) => [i.name, i.shape[0]]), [['image', 'N']]);
       for (const key of ['size', 'layout', 'colourOrder', 'scaling', 'crop', 'resize']) {
         assert.ok(key in manifest.preprocessing, `${id}: preprocessing.${key}`);
@@ -125,8 +127,12 @@ describe('models build, list, verify', () => {
       ['regressors_stride32', ['N', 384, 16]],
     ]);
     assert.ok(blazeface.version.startsWith(`${human}+`));
-    const facemesh = loadManifest(dir, 'facemesh').manifest;
-    assert.deepEqual(facemesh.outputs.map((o) => [o.name, o.shape]), [['mesh', ['N', 1404]], ['faceflag', ['N', 1]], ['contours', ['N', 266]]]);
+    const facemesh = loadManifest(dir, MESH).manifest;
+    assert.deepEqual(facemesh.outputs.map((o) => [o.name, o.shape]), [['landmarks', ['N', 1434]], ['faceflag', ['N', 1]]]);
+    assert.ok(facemesh.version.startsWith('float16-1+'), facemesh.version);
+    const blendshapes = loadManifest(dir, 'mediapipe-blendshapes').manifest;
+    assert.deepEqual(blendshapes.inputs.map((o) => [o.name, o.shape]), [['points', [1, 146, 2]]]);
+    assert.equal(blendshapes.outputs[0]?.labels?.length, 52);
   });
 
   it('verify loads and runs every model', async (t) => {
@@ -143,28 +149,29 @@ describe('models build, list, verify', () => {
 
   it('a corrupted file: loadManifest throws MODEL_MISSING, verify fails it, build repairs it', async () => {
     const copy = temp(copyOf(dir));
-    const onnx = path.join(copy, 'facemesh.onnx');
+    const onnx = path.join(copy, `${MESH}.onnx`);
     flipByte(onnx, Math.floor(fs.statSync(onnx).size / 2));
-    expectModelMissing(() => loadManifest(copy, 'facemesh'), onnx, 'sha256', 'affectcast models build');
+    expectModelMissing(() => loadManifest(copy, MESH), onnx, 'sha256', 'affectcast models build');
     const reports = await verifyModels(copy);
     assert.deepEqual(reports.map((r) => [r.id, r.ok, r.error?.code]), [
       ['blazeface', true, undefined],
-      ['facemesh', false, 'MODEL_MISSING'],
+      [MESH, false, 'MODEL_MISSING'],
+      ['mediapipe-blendshapes', true, undefined],
       ['faceapi-expression', true, undefined],
     ]);
-    assert.equal(listModels(copy).find((m) => m.id === 'facemesh')?.status, 'missing');
+    assert.equal(listModels(copy).find((m) => m.id === MESH)?.status, 'missing');
     const rebuilt = await buildModels(copy, logger);
-    assert.deepEqual(rebuilt.map((m) => m.action), ['unchanged', 'converted', 'unchanged']);
+    assert.deepEqual(rebuilt.map((m) => m.action), ['unchanged', 'converted', 'unchanged', 'unchanged']);
     assert.match(rebuilt[1]?.reason ?? '', /sha256/);
-    assert.equal(loadManifest(copy, 'facemesh').manifest.sha256, sha256File(path.join(dir, 'facemesh.onnx')));
+    assert.equal(loadManifest(copy, MESH).manifest.sha256, sha256File(path.join(dir, `${MESH}.onnx`)));
   });
 
   it('a missing or invalid manifest, or a missing file, is MODEL_MISSING naming the file', () => {
     const copy = temp(copyOf(dir));
     fs.rmSync(path.join(copy, 'blazeface.json'));
     expectModelMissing(() => loadManifest(copy, 'blazeface'), path.join(copy, 'blazeface.json'), 'affectcast models build');
-    fs.rmSync(path.join(copy, 'facemesh.onnx'));
-    expectModelMissing(() => loadManifest(copy, 'facemesh'), path.join(copy, 'facemesh.onnx'));
+    fs.rmSync(path.join(copy, `${MESH}.onnx`));
+    expectModelMissing(() => loadManifest(copy, MESH), path.join(copy, `${MESH}.onnx`));
     const manifestFile = path.join(copy, 'faceapi-expression.json');
     const manifest: Record<string, unknown> = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
     fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, sha256: 'not-a-hash' }));
@@ -181,7 +188,7 @@ describe('models build, list, verify', () => {
     assert.equal(listModels(copy).find((m) => m.id === 'blazeface')?.status, 'stale');
     assert.equal((await verifyModels(copy)).find((r) => r.id === 'blazeface')?.current, false);
     const rebuilt = await buildModels(copy, logger);
-    assert.deepEqual(rebuilt.map((m) => m.action), ['converted', 'unchanged', 'unchanged']);
+    assert.deepEqual(rebuilt.map((m) => m.action), ['converted', 'unchanged', 'unchanged', 'unchanged']);
     assert.match(rebuilt[0]?.reason ?? '', /version 0\.0\.1\+conv\.0 → /);
     assert.equal(listModels(copy).find((m) => m.id === 'blazeface')?.status, 'ok');
   });
@@ -208,12 +215,12 @@ describe('modelsCommand', () => {
   it('verify fails (exit 1) on an empty folder, build fills it, list and verify then pass', async () => {
     lines.length = 0;
     assert.equal(await modelsCommand(['verify'], ctx()), 1);
-    assert.equal(lines.filter((l) => l.startsWith('FAIL')).length, 3);
+    assert.equal(lines.filter((l) => l.startsWith('FAIL')).length, IDS.length);
     assert.match(lines.join('\n'), /MODEL_MISSING/);
 
     lines.length = 0;
     assert.equal(await modelsCommand(['build'], ctx()), 0);
-    assert.match(lines.at(-1) ?? '', /3 converted, 0 unchanged/);
+    assert.match(lines.at(-1) ?? '', /4 converted, 0 unchanged/);
 
     lines.length = 0;
     assert.equal(await modelsCommand(['list'], ctx()), 0);
@@ -221,6 +228,6 @@ describe('modelsCommand', () => {
 
     lines.length = 0;
     assert.equal(await modelsCommand(['verify'], ctx()), 0);
-    assert.equal(lines.filter((l) => l.startsWith('ok')).length, 3);
+    assert.equal(lines.filter((l) => l.startsWith('ok')).length, IDS.length);
   });
 });

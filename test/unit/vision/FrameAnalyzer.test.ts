@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FaceAffectSchema } from '../../../src/contracts/affect.js';
-import { ACTION_UNITS } from '../../../src/contracts/labels.js';
 import { FrameAnalyzer } from '../../../src/analyzer/FrameAnalyzer.js';
 import type { VideoFrame } from '../../../src/analyzer/media/frames.js';
 import type { RgbImage } from '../../../src/analyzer/image/warp.js';
@@ -16,7 +15,7 @@ describe('FrameAnalyzer on real photos', () => {
   let hopper: RgbImage;
 
   before(async () => {
-    models = await loadVisionModels({ dir: requireModels('blazeface', 'facemesh', 'faceapi-expression'), intraOpNumThreads: 1 });
+    models = await loadVisionModels({ dir: requireModels('blazeface', 'mediapipe-facemesh-v2', 'mediapipe-blendshapes', 'faceapi-expression'), intraOpNumThreads: 1 });
     const photos = await facePhotos();
     astronaut = await decodeImage(photos['astronaut']!);
     hopper = await decodeImage(photos['grace_hopper']!);
@@ -34,16 +33,28 @@ describe('FrameAnalyzer on real photos', () => {
     assert.deepEqual(f.provenance, {
       expression: `model:faceapi-expression@${models.expression.manifest.version}`,
       va: 'estimator:circumplex-v1',
-      au: 'estimator:facemesh-geometry-v1',
+      au: `model:mediapipe-blendshapes@${models.blendshapes?.manifest.version}+au-map-v1`,
     });
-    assert.equal(f.aus, null, 'no neutral baseline yet: AUs are withheld, not invented');
+    assert.ok(f.aus, 'AUs from the first frame');
+    assert.ok(f.aus.AU12 > 0.5, `a smile: AU12 ${f.aus.AU12}`);
+    assert.equal(f.blendshapes, undefined, 'raw blendshapes are off by default');
     const [x, y, w, h] = f.box;
     assert.ok(x > 0.2 && x + w < 0.8 && y > 0.05 && y + h < 0.5 && w > 0.1, `box ${f.box}`);
     analyzer.close();
   });
 
-  it('keeps the face id across slightly shifted frames, calibrates AUs on a neutral face, loses it on empty frames', async () => {
-    const analyzer = new FrameAnalyzer(models, { minFaceScore: 0.6, maxFaces: 8, lostAfterFrames: 2, au: { warmupSamples: 5 } });
+  it('attaches the 52 blendshape scores when asked, the AUs computed from them', async () => {
+    const analyzer = new FrameAnalyzer(models, { minFaceScore: 0.6, maxFaces: 8, blendshapes: true });
+    const [f] = await analyzer.analyze(frame(astronaut));
+    const b = FaceAffectSchema.parse(f).blendshapes;
+    assert.ok(b && f?.aus);
+    assert.equal(Object.keys(b).length, 52);
+    assert.ok(Math.abs(f.aus.AU12 - (b.mouthSmileLeft + b.mouthSmileRight) / 2) < 1e-6);
+    analyzer.close();
+  });
+
+  it('keeps the face id across slightly shifted frames, reports AUs on every frame, loses it on empty frames', async () => {
+    const analyzer = new FrameAnalyzer(models, { minFaceScore: 0.6, maxFaces: 8, lostAfterFrames: 2 });
     const lostEvents: number[][] = [];
     analyzer.on('faceslost', (ids) => lostEvents.push(ids));
     const ids = new Set<number>();
@@ -55,11 +66,12 @@ describe('FrameAnalyzer on real photos', () => {
       ids.add(r.faces[0]!.faceId);
       last = r.faces[0]!;
       assert.ok(r.timings.detect > 0 && r.timings.total >= r.timings.detect);
+      assert.ok(r.faces[0]!.aus, `AUs on frame ${i}`);
     }
     assert.equal(ids.size, 1, 'one id for the whole sequence');
-    assert.ok(last?.aus, 'AUs after the warm-up on a neutral face');
-    // the same neutral face measured against its own baseline: no AU is active
-    for (const au of ACTION_UNITS) assert.ok(last.aus[au] < 0.5, `${au} = ${last.aus[au]}`);
+    // a neutral face: no smile, lips together
+    assert.ok(last?.aus);
+    for (const au of ['AU12', 'AU25'] as const) assert.ok(last.aus[au] < 0.3, `${au} = ${last.aus[au]}`);
     const [id] = ids;
     const grey = frame(greyFrame(hopper.width, hopper.height));
     assert.deepEqual((await analyzer.analyzeDetailed(grey)).faces, [], 'no face in a grey frame');
@@ -68,7 +80,7 @@ describe('FrameAnalyzer on real photos', () => {
     assert.deepEqual(lostEvents, [[id]]);
     const back = await analyzer.analyze(frame(hopper));
     assert.ok(back[0]!.faceId > id!, 'a returning face gets a new id');
-    assert.equal(back[0]!.aus, null, 'and a fresh baseline');
+    assert.ok(back[0]!.aus, 'and AUs at once');
     analyzer.close();
   });
 

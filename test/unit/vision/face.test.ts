@@ -77,14 +77,14 @@ describe('BlazeFace and FaceMesh on real photos', () => {
   let mesh: FaceMesh;
   const runners: OrtInferenceRunner[] = [];
   before(async () => {
-    const dir = requireModels('blazeface', 'facemesh');
+    const dir = requireModels('blazeface', 'mediapipe-facemesh-v2');
     const open = async (id: string) => {
       const r = await OrtInferenceRunner.create(await loadVerifiedModel(dir, id), { intraOpNumThreads: 1 });
       runners.push(r);
       return r;
     };
     detector = new BlazeFaceDetector(await open('blazeface'), { minScore: 0.6, maxFaces: 8 });
-    mesh = new FaceMesh(await open('facemesh'), { maxBatch: 8 });
+    mesh = new FaceMesh(await open('mediapipe-facemesh-v2'), { maxBatch: 8 });
   });
   after(async () => Promise.all(runners.map((r) => r.close())));
 
@@ -125,12 +125,12 @@ describe('BlazeFace and FaceMesh on real photos', () => {
       keypoints: [{ x: 130, y: 130 }, { x: 170, y: 170 }, { x: 150, y: 150 }, { x: 150, y: 180 }, { x: 100, y: 140 }, { x: 200, y: 160 }],
       score: 1,
     };
-    const m = faceMeshCrop(det, 192);
-    const centre = applyAffine(m, { x: 96, y: 96 });
+    const m = faceMeshCrop(det, 256);
+    const centre = applyAffine(m, { x: 128, y: 128 });
     assert.ok(Math.abs(centre.x - 150) < 1e-9 && Math.abs(centre.y - 150) < 1e-9);
-    // the crop's +x axis follows the eye line (45 degrees here); the crop spans 1.4x the box
-    const right = applyAffine(m, { x: 192, y: 96 });
+    // the crop's +x axis follows the eye line (45 degrees here); the crop spans 1.5x the box (MediaPipe's ROI)
+    const right = applyAffine(m, { x: 256, y: 128 });
     assert.ok(Math.abs(Math.atan2(right.y - centre.y, right.x - centre.x) - Math.PI / 4) < 1e-9);
-    assert.ok(Math.abs(Math.hypot(right.x - centre.x, right.y - centre.y) - 70) < 1e-9);
+    assert.ok(Math.abs(Math.hypot(right.x - centre.x, right.y - centre.y) - 75) < 1e-9);
   });
 });

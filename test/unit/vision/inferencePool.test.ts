@@ -8,17 +8,18 @@ import { loadVerifiedModel, type VerifiedModel } from '../../../src/inference/ve
 import { silentLogger } from '../../../src/log/logger.js';
 import { requireModels } from './support.js';
 
+const MESH = 'mediapipe-facemesh-v2';
 let mesh: VerifiedModel;
 let pool: InferencePool;
 
 before(async () => {
-  mesh = await loadVerifiedModel(requireModels('facemesh'), 'facemesh');
+  mesh = await loadVerifiedModel(requireModels(MESH), MESH);
   pool = await InferencePool.start([mesh], { threads: 2, intraOpNumThreads: 1, logger: silentLogger() });
 });
 after(() => pool.close());
 
 function input(n: number, seed: number): Float32Array {
-  const data = new Float32Array(n * 192 * 192 * 3);
+  const data = new Float32Array(n * 256 * 256 * 3);
   let x = seed;
   for (let i = 0; i < data.length; i++) data[i] = ((x = (x * 1103515245 + 12345) >>> 0) % 1000) / 1000;
   return data;
@@ -27,12 +28,12 @@ function input(n: number, seed: number): Float32Array {
 test('a worker thread gives exactly what the in-process session gives', async () => {
   const local = await OrtInferenceRunner.create(mesh, { intraOpNumThreads: 1 });
   try {
-    const feeds = { image: { data: input(2, 7), dims: [2, 192, 192, 3] } };
-    const [a, b] = await Promise.all([local.run(feeds), pool.runner('facemesh').run(feeds)]);
-    for (const name of ['mesh', 'faceflag']) assert.deepEqual(b[name]?.data, a[name]?.data, name);
-    assert.deepEqual(b.mesh?.dims, [2, 1404]);
+    const feeds = { image: { data: input(2, 7), dims: [2, 256, 256, 3] } };
+    const [a, b] = await Promise.all([local.run(feeds), pool.runner(MESH).run(feeds)]);
+    for (const name of ['landmarks', 'faceflag']) assert.deepEqual(b[name]?.data, a[name]?.data, name);
+    assert.deepEqual(b['landmarks']?.dims, [2, 1434]);
     // the caller's buffer is still its own (copied, not transferred)
-    assert.equal(feeds.image.data.length, 2 * 192 * 192 * 3);
+    assert.equal(feeds.image.data.length, 2 * 256 * 256 * 3);
   } finally {
     await local.close();
   }
@@ -43,7 +44,7 @@ test('the event loop keeps turning while a model runs', async () => {
   let ticks = 0;
   const timer = setInterval(() => ticks++, 2);
   try {
-    await pool.runner('facemesh').run({ image: { data: input(32, 3), dims: [32, 192, 192, 3] } });
+    await pool.runner(MESH).run({ image: { data: input(32, 3), dims: [32, 256, 256, 3] } });
   } finally {
     clearInterval(timer);
   }
@@ -51,11 +52,11 @@ test('the event loop keeps turning while a model runs', async () => {
 });
 
 test('requests are checked against the manifest, and a closed pool refuses work', async () => {
-  const runner = pool.runner('facemesh');
+  const runner = pool.runner(MESH);
   assert.throws(() => runner.run({ image: { data: new Float32Array(3), dims: [1, 1, 1, 3] } }), /manifest says/);
   await assert.rejects(runner.run({}), /missing input 'image'/);
   assert.throws(() => pool.runner('nope'), /not in this inference pool/);
   const other = await InferencePool.start([mesh], { threads: 1, intraOpNumThreads: 1, logger: silentLogger() });
   await other.close();
-  await assert.rejects(other.runner('facemesh').run({ image: { data: input(1, 1), dims: [1, 192, 192, 3] } }), /closed/);
+  await assert.rejects(other.runner(MESH).run({ image: { data: input(1, 1), dims: [1, 256, 256, 3] } }), /closed/);
 });
