@@ -69,6 +69,17 @@ export class ForkManager {
     return this.#closing;
   }
 
+  /** Forks the peer's producers that are not forked yet (e.g. once it consents); the filter still applies. */
+  forkPeer(room: Room, peer: Peer): void {
+    for (const producer of peer.producers.values()) this.#fork(room, peer, producer);
+  }
+
+  /** Closes every fork of the peer at once (consent withdrawn); its producers stay in the call. */
+  closePeer(peerId: string): Promise<void> {
+    const closing = [...this.#forks.values()].filter((fork) => fork.peerId === peerId).map((fork) => fork.close());
+    return Promise.all(closing).then(() => undefined);
+  }
+
   #watchRoom(room: Room): void {
     const onProducer = (peer: Peer, producer: Producer) => this.#fork(room, peer, producer);
     room.observer.on('newproducer', onProducer);
@@ -96,7 +107,8 @@ export class ForkManager {
       peerId: peer.id,
     }).then(
       (fork) => {
-        if (this.closed) return fork.close();
+        // Closed meanwhile, or no longer wanted (consent withdrawn while the decoder started).
+        if (this.closed || (this.#options.filter && !this.#options.filter(room, peer, producer))) return fork.close();
         this.#forks.set(producer.id, fork);
         fork.observer.once('close', () => this.#forks.delete(producer.id));
         this.observer.safeEmit('newfork', fork, room, peer);
