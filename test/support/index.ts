@@ -6,3 +6,4 @@ export * from './processes.js';
 export * from './testApp.js';
 export * from './until.js';
 export * from './sfuServer.js';
+export * from './consent.js';
