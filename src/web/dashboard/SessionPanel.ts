@@ -5,7 +5,7 @@ import type { Marker, SessionInfo } from '../../contracts/session.js';
 import { el, requireElement } from '../shared/dom.js';
 import { ApiError, type RoomApi } from './api.js';
 
-export const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+export const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 export function explain(error: unknown): string {
   if (error instanceof ApiError) return `${error.code}: ${error.message}`;
