@@ -43,6 +43,7 @@ describe('consent gate', { timeout: 150_000 }, () => {
     const page = await browser.newPage(t.meetingUrl(ROOM, { name: 'Patient' }));
     const notice = page.locator('#consent');
     await notice.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('#consent-analysed', { hasText: /\S/ }).waitFor({ timeout: 10_000 });
     assert.match((await page.locator('#consent-analysed').textContent()) ?? '', /expression/i);
     assert.match((await page.locator('#consent-stored').textContent()) ?? '', /no video frame.*audio/i);
     assert.match((await page.locator('#consent-retention').textContent()) ?? '', /14 days/, 'the configured retention');

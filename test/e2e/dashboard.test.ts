@@ -15,7 +15,6 @@ interface DashboardDebug {
   connection: { affect: string; session: string };
   historyEvents: number | null;
   liveEvents: number;
-  alerts: number;
 }
 type FaceSummary = Record<string, { name: string; points: number; inView: boolean }>;
 const debugState = (page: Page) => page.evaluate(() => (globalThis as unknown as { affectcastDashboard: DashboardDebug }).affectcastDashboard);

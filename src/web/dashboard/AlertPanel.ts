@@ -22,6 +22,10 @@ export class AlertPanel {
     this.#render();
   }
 
+  get count(): number {
+    return this.#alerts.size;
+  }
+
   setAlerts(alerts: Alert[]): void {
     this.#alerts.clear();
     for (const a of alerts) this.#alerts.set(a.id, a);

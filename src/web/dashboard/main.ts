@@ -27,7 +27,7 @@ interface DashboardDebugState {
   /** null until the recorded history was drawn; then how many recorded events it held. */
   historyEvents: number | null;
   liveEvents: number;
-  alerts: number;
+  alerts(): number;
   faces(): ReturnType<FaceBoard['summary']>;
 }
 declare global {
@@ -53,7 +53,7 @@ const debug: DashboardDebugState = (window.affectcastDashboard = {
   connection: states,
   historyEvents: null,
   liveEvents: 0,
-  alerts: 0,
+  alerts: () => alertPanel.count,
   faces: () => board.summary(),
 });
 
@@ -92,7 +92,6 @@ async function loadHistory(): Promise<void> {
     sessionPanel.setMarkers(history.markers);
     alertPanel.setAlerts(history.alerts);
     alertPanel.setRules(history.rules);
-    debug.alerts = history.alerts.length;
     debug.historyEvents = history.events.length;
     if (history.truncated) showError('Only the most recent part of this session is shown; download the export for all of it.');
   } catch (error) {
@@ -132,12 +131,7 @@ session.on('session', (info) =>
   }),
 );
 session.on('marker', (marker) => whenReady(() => sessionPanel.addMarker(marker)));
-session.on('alert', (alert) =>
-  whenReady(() => {
-    debug.alerts += 1;
-    alertPanel.add(alert);
-  }),
-);
+session.on('alert', (alert) => whenReady(() => alertPanel.add(alert)));
 session.on('rules', (rules) => whenReady(() => alertPanel.setRules(rules)));
 
 void loadHistory();

@@ -109,7 +109,7 @@ class Circumplex implements OverlayWidget {
     const available = face !== null && face.valence !== null && face.arousal !== null;
     this.#valence.set(available ? face.valence : null, snap);
     this.#arousal.set(available ? face.arousal : null, snap);
-    this.#estimated = face !== null && face.provenance.va !== 'unavailable' && provenanceKind(face.provenance.va) === 'estimator';
+    this.#estimated = face !== null && provenanceKind(face.provenance.va) === 'estimator';
     this.root.dataset.available = String(available);
   }
 
