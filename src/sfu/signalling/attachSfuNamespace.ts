@@ -2,6 +2,7 @@
 // names a room in its handshake (auth.room, as the meeting page does from its URL), it must be the token's
 // room, so a link for one room cannot be used from another room's page. Each socket gets an SfuSession.
 import type { Namespace } from 'socket.io';
+import type { FailureLimiter } from '../../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../../auth/tokens.js';
 import type { SfuClientToServerEvents, SfuServerToClientEvents } from '../../contracts/sfu.js';
 import type { Logger } from '../../log/logger.js';
@@ -16,6 +17,7 @@ export interface SfuNamespaceDeps {
   rooms: RoomRegistry;
   tokens: TokenIssuer;
   consent?: ConsentGate | undefined;
+  failures?: FailureLimiter | undefined;
   metrics?: Metrics | undefined;
   logger: Logger;
 }
@@ -23,7 +25,7 @@ export interface SfuNamespaceDeps {
 /** Wires the namespace; returns detach(), which stops accepting and disconnects this namespace's sockets. */
 export function attachSfuNamespace(namespace: SfuNamespace, deps: SfuNamespaceDeps): () => void {
   const log = deps.logger.child({ component: 'sfu-signalling' });
-  requireToken(namespace, deps.tokens, ['publish'], log);
+  requireToken(namespace, deps.tokens, ['publish'], log, deps.failures);
   namespace.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const asked = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).room : undefined;

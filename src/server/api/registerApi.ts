@@ -1,0 +1,58 @@
+// The REST API under /api: per-IP rate limit (@fastify/rate-limit), only the server's own origin (and the
+// configured ones) may call it from a browser, JSON errors `{ code, message }` with the catalogue's codes.
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { AffectcastError } from '../../contracts/errors.js';
+import { sendError, STATUS_OF } from './httpAuth.js';
+import { registerRoomRoutes, type RoomRouteDeps } from './roomRoutes.js';
+import { registerTokenRoutes, type TokenRouteDeps } from './tokenRoutes.js';
+
+export interface ApiDeps extends RoomRouteDeps, Omit<TokenRouteDeps, 'auth' | 'minter'> {
+  rateLimitPerMinute: number;
+  originAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+}
+
+function toAffectcastError(error: FastifyError): AffectcastError {
+  if (error instanceof AffectcastError) return error;
+  const status = error.statusCode ?? 500;
+  if (status === 429) return new AffectcastError('RATE_LIMITED');
+  if (status === 413) return new AffectcastError('BAD_REQUEST', 'body: too large');
+  if (status >= 400 && status < 500) return new AffectcastError('BAD_REQUEST', `body: ${error.message}`);
+  return new AffectcastError('INTERNAL');
+}
+
+export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await http.register(
+    async (api) => {
+      api.addHook('onRequest', async (req: FastifyRequest) => {
+        const origin = req.headers.origin;
+        if (!deps.originAllowed(origin, req.headers.host)) throw new AffectcastError('FORBIDDEN', 'origin: this origin may not call the API');
+      });
+      await api.register(rateLimit, {
+        global: true,
+        max: deps.rateLimitPerMinute,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_req, context) => Object.assign(new Error(`rate limited: retry in ${context.after}`), { statusCode: 429 }),
+      });
+      api.setErrorHandler((error: FastifyError, req, reply) => {
+        const failure = toAffectcastError(error);
+        if ((STATUS_OF[failure.code] ?? 500) >= 500) req.log.error({ err: error, url: req.url }, 'api request failed');
+        return sendError(reply, failure);
+      });
+      api.setNotFoundHandler((_req, reply) => sendError(reply, new AffectcastError('NOT_FOUND', 'no such route')));
+      registerRoomRoutes(api, deps);
+      registerTokenRoutes(api, { auth: deps.auth, store: deps.store, minter: deps.minter, disconnect: deps.disconnect });
+    },
+    { prefix: '/api' },
+  );
+}
+
+/** The server's own origin (as the browser reached it, Host header) and the configured ones; no Origin = not a browser page. */
+export function originPolicy(allowed: readonly string[], publicUrl: string | undefined): ApiDeps['originAllowed'] {
+  const fixed = new Set([...allowed, ...(publicUrl ? [publicUrl] : [])].map((u) => new URL(u).origin));
+  return (origin, host) => {
+    if (origin === undefined) return true;
+    if (fixed.has(origin)) return true;
+    return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+  };
+}
