@@ -136,7 +136,11 @@ export class App {
       });
       undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
       let ready = false;
-      await http.register(helmet, { global: true, contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+      await http.register(helmet, {
+        global: true,
+        contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+        frameguard: { action: 'deny' },
+      });
       registerPages(http, tokens, WEB_DIR, failures);
       let baseUrl = '';
       const minter = new TokenMinter(tokens, recording.store, () => baseUrl);

@@ -11,7 +11,7 @@ import type { TokenIssuer, TokenScope } from '../auth/tokens.js';
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Security headers for every page: no referrer (tokens live in URLs), same-origin everything, no caching. */
-/** No inline scripts or styles. Frames only from this origin (the dashboard previews the overlay). */
+/** No inline scripts or styles, no framing: every response (helmet) and every page but the overlay. */
 export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
@@ -19,18 +19,28 @@ export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   'img-src': ["'self'", 'data:', 'blob:'],
   'media-src': ["'self'", 'blob:'],
   'connect-src': ["'self'"],
-  'frame-ancestors': ["'self'"],
+  'frame-ancestors': ["'none'"],
   'base-uri': ["'none'"],
   'form-action': ["'none'"],
 };
 
-const PAGE_HEADERS = {
-  'content-security-policy': Object.entries(CONTENT_SECURITY_POLICY)
+const cspHeader = (policy: Record<string, string[]>): string =>
+  Object.entries(policy)
     .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
-    .join('; '),
+    .join('; ');
+
+const PAGE_HEADERS = {
+  'content-security-policy': cspHeader(CONTENT_SECURITY_POLICY),
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
+} as const;
+
+/** The overlay may be framed by this origin's pages (the dashboard's live preview); OBS loads it top-level. */
+const OVERLAY_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': cspHeader({ ...CONTENT_SECURITY_POLICY, 'frame-ancestors': ["'self'"] }),
+  'x-frame-options': 'SAMEORIGIN',
 } as const;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -58,7 +68,14 @@ export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir:
   // Read once: pages are small and immutable for the life of the process.
   const html = { meeting: page('meeting'), overlay: page('overlay'), dashboard: page('dashboard') };
 
-  const serve = (reply: FastifyReply, query: unknown, room: string | undefined, scopes: readonly TokenScope[], body: Buffer) => {
+  const serve = (
+    reply: FastifyReply,
+    query: unknown,
+    room: string | undefined,
+    scopes: readonly TokenScope[],
+    body: Buffer,
+    headers: Record<string, string> = PAGE_HEADERS,
+  ) => {
     const parsed = PageQuery.safeParse(query);
     const roomId = room ?? (parsed.success ? parsed.data.room : undefined);
     if (!parsed.success || !roomId || !ROOM_NAME.test(roomId)) return refusal(reply, 400, 'This link is malformed: it needs a room.');
@@ -73,13 +90,13 @@ export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir:
         ? refusal(reply, 403, 'This link does not grant this page or room.')
         : refusal(reply, 401, 'This link needs a valid, unexpired token. Ask the host for a new link.');
     }
-    return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+    return reply.headers(headers).type('text/html; charset=utf-8').send(body);
   };
 
   app.get<{ Params: { name: string } }>('/room/:name', (req, reply) =>
     serve(reply, req.query, req.params.name, ['publish'], html.meeting),
   );
-  app.get('/overlay', (req, reply) => serve(reply, req.query, undefined, ['overlay'], html.overlay));
+  app.get('/overlay', (req, reply) => serve(reply, req.query, undefined, ['overlay'], html.overlay, OVERLAY_HEADERS));
   app.get('/dashboard', (req, reply) => serve(reply, req.query, undefined, ['dashboard', 'admin'], html.dashboard));
 
   const assetsDir = path.join(webDir, 'assets');
