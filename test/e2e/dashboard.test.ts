@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { FaceAffect } from '../../src/contracts/affect.js';
-import { face, joinParticipants, publishLive } from '../support/affectEvents.js';
+import { analysed, face, joinParticipants, publishLive } from '../support/affectEvents.js';
 import { launchBrowser, saveScreenshot, startTestApp, until, type TestApp, type TestBrowser } from '../support/index.js';
 
 const ROOM = 'clinic';
@@ -94,7 +94,9 @@ describe('dashboard', { timeout: 180_000 }, () => {
   });
 
   it("draws every face's timelines with uPlot, fires an alert from a rule, and exports a marker", { timeout: 60_000 }, async () => {
-    page = await browser.newPage(dashboardUrl());
+    page = await browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await page.goto(dashboardUrl());
     await until(async () => (await debugState(page)).historyEvents !== null, 10_000, 'the history loaded');
     await page.locator('#session-start').click();
     await page.locator('#session-status', { hasText: /^recording session/ }).waitFor({ timeout: 5_000 });
@@ -109,6 +111,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.locator('#rules-save').click();
     await page.locator('#rules-error', { hasText: /0\.threshold/ }).waitFor({ timeout: 5_000 });
 
+    analysed(t.app, ROOM, { 'peer-ana': 'Ana', 'peer-ben': 'Ben' });
     const t0 = Date.now();
     live = publishLive(t.app, ROOM, () => now, 8);
     await until(async () => Object.keys(await faces(page)).length === 3 && Object.values(await faces(page)).every((f) => f.points >= 10), 10_000, 'three faces with points');
@@ -124,7 +127,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     // The alert: recorded by the server with its time, shown in the panel.
     const alert = page.locator('#alerts li[data-rule-id="low-valence"][data-peer-id="peer-ana"]');
     await alert.waitFor({ timeout: 10_000 });
-    assert.match((await alert.textContent()) ?? '', /^\d\d:\d\d:\d\d .*Ana/);
+    assert.match((await alert.textContent()) ?? '', /^\d\d:\d\d:\d\d .*valence/);
     assert.ok(Date.now() - t0 >= 1000, 'not before the rule held for 1 s');
     assert.equal(await page.locator('#alerts li[data-peer-id="peer-ben"]').count(), 0, "Ben's valence is fine");
 
@@ -135,6 +138,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.locator('#markers li', { hasText: 'task 2 start' }).waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('#markers li').count(), 1, 'shown once (the POST answer and the push are the same marker)');
     await new Promise((r) => setTimeout(r, 1500)); // a little more recording after the marker
+    await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, 'dashboard-two-participants');
 
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.locator('#export-csv').click()]);
@@ -168,6 +172,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     live = publishLive(t.app, ROOM, () => now, 8);
     const ana = after['peer-ana-video:0']!.points;
     await until(async () => ((await faces(page))['peer-ana-video:0']?.points ?? 0) > ana + 5, 10_000, 'live points after the history');
+    await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, 'dashboard-after-reload');
   });
 
@@ -190,6 +195,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     const preview = page.frameLocator('#overlay-preview');
     await preview.locator('section.stream[data-peer-id="peer-ana"] .circumplex .caption', { hasText: /valence −0\.80/ }).waitFor({ timeout: 10_000 });
     assert.equal(await preview.locator('section.stream').count(), 1, 'only Ana, as asked');
+    await page.locator('#overlay-preview').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'dashboard-overlay-builder');
   });
 });

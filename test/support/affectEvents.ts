@@ -54,9 +54,20 @@ export function affectEvent(roomId: string, peerId: string, faces: FaceAffect[],
   });
 }
 
-/** Adds participants to the hub's room state, as the SFU does when they join. */
+/**
+ * Adds participants as the SFU and the meeting page do: they join (the hub's room state), consent (the hub
+ * drops events of anyone who has not) and their media goes to the analyzer (the recorder learns their names).
+ */
 export function joinParticipants(app: App, roomId: string, participants: Record<string, string>): void {
-  for (const [peerId, displayName] of Object.entries(participants)) app.hub.participantJoined(roomId, { peerId, displayName });
+  for (const [peerId, displayName] of Object.entries(participants)) {
+    app.hub.participantJoined(roomId, { peerId, displayName });
+    app.recording.consents.answer(roomId, { id: peerId, displayName }, true);
+  }
+}
+
+/** What the fork does when a consenting participant's media reaches the analyzer (a session starts or goes on). */
+export function analysed(app: App, roomId: string, participants: Record<string, string>): void {
+  for (const [peerId, displayName] of Object.entries(participants)) app.recording.recorder.participantAnalysed(roomId, peerId, displayName);
 }
 
 /**

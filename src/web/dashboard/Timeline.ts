@@ -13,6 +13,8 @@ import { EXPRESSION_NAMES } from '../shared/labels.js';
 const MAX_POINTS = 30_000;
 /** Charts redraw at most this often: uPlot redraws the whole series, and events come at up to 10 Hz per face. */
 const REDRAW_MS = 250;
+/** No event for this long is a break in the line (a reload, a stall), not a straight segment across it. */
+const GAP_S = 3;
 
 const EXPRESSION_COLOURS: Record<(typeof EXPRESSIONS)[number], string> = {
   neutral: '#8a93a6',
@@ -51,8 +53,8 @@ export class Timeline {
         scales: { x: { time: true }, y: { range: [-1, 1] } },
         series: [
           {},
-          { label: 'valence', stroke: '#2f6fdb', width: 2, spanGaps: false },
-          { label: 'arousal', stroke: '#d9480f', width: 2, spanGaps: false },
+          { label: 'valence', stroke: '#2f6fdb', width: 2, spanGaps: false, points: { show: false } },
+          { label: 'arousal', stroke: '#d9480f', width: 2, spanGaps: false, points: { show: false } },
         ],
         axes: [{}, { values: (_u, ticks) => ticks.map((v) => v.toFixed(1)) }],
         hooks: { draw: [markerHook] },
@@ -65,7 +67,7 @@ export class Timeline {
         width,
         height: 140,
         scales: { x: { time: true }, y: { range: [0, 1] } },
-        series: [{}, ...EXPRESSIONS.map((e) => ({ label: EXPRESSION_NAMES[e], stroke: EXPRESSION_COLOURS[e], width: 1.5, spanGaps: false }))],
+        series: [{}, ...EXPRESSIONS.map((e) => ({ label: EXPRESSION_NAMES[e], stroke: EXPRESSION_COLOURS[e], width: 1.5, spanGaps: false, points: { show: false } }))],
         hooks: { draw: [markerHook] },
       },
       [this.#x, ...this.#probs] as uPlot.AlignedData,
@@ -77,14 +79,19 @@ export class Timeline {
   push(atMs: number, face: FaceAffect | null): void {
     const last = this.#x.at(-1);
     if (last !== undefined && atMs / 1000 <= last) return; // already have it (history and live overlap)
-    this.#x.push(atMs / 1000);
-    this.#va[0].push(face?.valence ?? null);
-    this.#va[1].push(face?.arousal ?? null);
-    EXPRESSIONS.forEach((e, i) => this.#probs[i]?.push(face ? face.expression.probs[e] : null));
+    if (last !== undefined && atMs / 1000 - last > GAP_S) this.#append(last + 0.001, null);
+    this.#append(atMs / 1000, face);
     if (this.#x.length > MAX_POINTS) {
       for (const column of [this.#x, ...this.#va, ...this.#probs]) column.shift();
     }
     this.#dirty = true;
+  }
+
+  #append(x: number, face: FaceAffect | null): void {
+    this.#x.push(x);
+    this.#va[0].push(face?.valence ?? null);
+    this.#va[1].push(face?.arousal ?? null);
+    EXPRESSIONS.forEach((e, i) => this.#probs[i]?.push(face ? face.expression.probs[e] : null));
   }
 
   setMarkers(markers: readonly Marker[]): void {
