@@ -74,6 +74,16 @@ export class ConsentRegistry extends EnhancedEventEmitter<ConsentRegistryEvents>
     return { granted, at: new Date(at).toISOString() };
   }
 
+  /** The room's purpose is now refused: every consent in it ends (recorded), so their analysis stops. */
+  refuseRoom(roomId: string, displayNames: (peerId: string) => string): void {
+    for (const [peerId, room] of [...this.#granted]) {
+      if (room !== roomId) continue;
+      this.#options.store.recordConsent({ room: roomId, sessionId: this.#options.sessionOf(roomId), peerId, displayName: displayNames(peerId), granted: false, at: Date.now() });
+      this.#granted.delete(peerId);
+      this.safeEmit('withdrawn', roomId, peerId);
+    }
+  }
+
   /** The peer left: its consent ends with it (a rejoin asks again). */
   forget(peerId: string): void {
     this.#granted.delete(peerId);

@@ -2,7 +2,6 @@
 // config's rooms, else the default purpose. The policy refuses the configured purposes (shipped: workplace
 // and education, per the EU AI Act Art. 5(1)(f), which bans emotion recognition there except for medical
 // or safety reasons) unless the room declares that exception and the policy allows it.
-import { AffectcastError } from '../contracts/errors.js';
 import type { RoomInfo, RoomPurpose, RoomSettings } from '../contracts/consent.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/Store.js';
@@ -28,10 +27,11 @@ export class PurposePolicy {
     return this.room(room).analysisAllowed;
   }
 
-  /** Declares a room's purpose; a purpose the policy refuses is refused (PURPOSE_REFUSED) and nothing changes. */
+  /**
+   * Declares a room's purpose. A purpose the policy refuses is kept as declared (so the meeting page can say
+   * why), and nobody in that room is analysed: the answer says analysisAllowed false.
+   */
   declare(room: string, settings: RoomSettings): RoomInfo {
-    const refusedBecause = this.#refusal(settings.purpose, settings.medicalOrSafety);
-    if (refusedBecause) throw new AffectcastError('PURPOSE_REFUSED', `purpose: ${refusedBecause}`);
     this.#store.setRoomPurpose(room, settings.purpose, settings.medicalOrSafety);
     return this.room(room);
   }

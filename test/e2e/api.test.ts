@@ -170,6 +170,26 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.match(overlay.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
   });
 
+  it('the EU policy refuses workplace and education unless medical or safety; a refused room ends its consents', async () => {
+    const admin = (room: string) => t.token('admin', room);
+    const put = (room: string, body: unknown) => call(t, 'PUT', `/api/rooms/${room}`, { token: admin(room), body });
+    assert.equal((await call(t, 'GET', '/api/rooms/fresh', { token: t.token('dashboard', 'fresh') })).body.purpose, 'other');
+    for (const purpose of ['streaming', 'telehealth', 'research', 'other']) assert.equal((await put('r-ok', { purpose })).body.analysisAllowed, true, purpose);
+    for (const purpose of ['workplace', 'education']) {
+      const r = await put(`r-${purpose}`, { purpose });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.analysisAllowed, false, purpose);
+      assert.match(String(r.body.refusedBecause), /Art\. 5\(1\)\(f\)/);
+      assert.equal((await put(`r-${purpose}`, { purpose, medicalOrSafety: true })).body.analysisAllowed, true, `${purpose} for safety`);
+    }
+    joinParticipants(t.app, 'r-shift', { 'peer-w': 'Worker' });
+    assert.equal(t.app.recording.consents.isGranted('peer-w'), true);
+    assert.equal((await put('r-shift', { purpose: 'workplace' })).body.analysisAllowed, false);
+    assert.equal(t.app.recording.consents.isGranted('peer-w'), false, 'consent ended with the refusal');
+    assert.deepEqual(t.app.recording.store.consents('r-shift').map((c) => c.granted), [true, false], 'both recorded');
+    assert.throws(() => t.app.recording.consents.answer('r-shift', { id: 'peer-w', displayName: 'Worker' }, true), /Art\. 5/);
+  });
+
   it('bad input gets 400 BAD_REQUEST naming the field, and changes nothing', async () => {
     const token = t.token('dashboard', ROOM);
     const session = t.app.recording.recorder.current(ROOM);

@@ -16,6 +16,10 @@ export class RoomActions {
     this.#rooms = rooms;
   }
 
+  displayName(room: string, peerId: string): string {
+    return this.#rooms.get(room)?.peers.get(peerId)?.displayName ?? '';
+  }
+
   sessions(room: string): SessionInfo[] {
     return this.#recording.store.sessions(room);
   }

@@ -48,7 +48,9 @@ export function registerRoomRoutes(api: FastifyInstance, deps: RoomRouteDeps): v
   api.get('/rooms/:room', (req) => recording.policy.room(roomOf(req, READERS)));
   api.put('/rooms/:room', (req) => {
     const room = roomOf(req, ['admin']);
-    return recording.policy.declare(room, parseOrThrow(RoomSettingsSchema, req.body, 'body'));
+    const info = recording.policy.declare(room, parseOrThrow(RoomSettingsSchema, req.body, 'body'));
+    if (!info.analysisAllowed) recording.consents.refuseRoom(room, (peerId) => actions.displayName(room, peerId));
+    return info;
   });
   api.get('/rooms/:room/sessions', (req) => {
     const room = roomOf(req, READERS);
