@@ -87,6 +87,7 @@ describe('consent gate', { timeout: 150_000 }, () => {
     await page.locator('#consent-refused').waitFor({ state: 'visible', timeout: 15_000 });
     assert.match((await page.locator('#consent-refused').textContent()) ?? '', /^No affect analysis happens in this room/);
     assert.equal(await page.locator('#consent-accept').isVisible(), false);
+    assert.equal(await page.locator('#consent-terms').isVisible(), false, 'no terms of an analysis that will not happen');
     await saveScreenshot(page, 'meeting-consent-refused-purpose');
     await page.close();
   });

@@ -27,6 +27,7 @@ export class ConsentGate {
   readonly #dialog = byId<HTMLElement>('consent');
   readonly #purpose = byId<HTMLElement>('consent-purpose');
   readonly #refused = byId<HTMLElement>('consent-refused');
+  readonly #terms = byId<HTMLElement>('consent-terms');
   readonly #problem = byId<HTMLElement>('consent-error');
   readonly #accept = byId<HTMLButtonElement>('consent-accept');
   readonly #decline = byId<HTMLButtonElement>('consent-decline');
@@ -76,7 +77,9 @@ export class ConsentGate {
     this.#problem.hidden = true;
     // A purpose the policy refuses is never analysed, whatever anyone answers: nothing to accept.
     this.#refused.hidden = info.analysisAllowed;
-    this.#refused.textContent = info.analysisAllowed ? '' : `No affect analysis happens in this room: ${info.refusedBecause ?? 'its purpose is not allowed to be analysed'}.`;
+    // The terms describe an analysis that will not happen here: showing them would only confuse.
+    this.#terms.hidden = !info.analysisAllowed;
+    this.#refused.textContent = info.analysisAllowed ? '' : `No affect analysis happens in this room: ${(info.refusedBecause ?? 'its purpose is not allowed to be analysed').replace(/\.$/, '')}.`;
     this.#accept.hidden = !info.analysisAllowed;
     this.#accept.disabled = false;
     this.#decline.textContent = info.analysisAllowed ? 'Decline' : 'Continue';
