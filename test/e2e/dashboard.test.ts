@@ -198,4 +198,15 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.locator('#overlay-preview').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'dashboard-overlay-builder');
   });
+
+  it('stops the session: recording ends, markers are refused, the export stays', { timeout: 20_000 }, async () => {
+    await page.locator('#session-stop').click();
+    await page.locator('#session-status', { hasText: /^session \S+ ended at \d\d:\d\d:\d\d$/ }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('#marker-add').isDisabled(), true, 'no marker outside a recording');
+    assert.equal(await page.locator('#session-stop').isDisabled(), true);
+    const href = await page.locator('#export-csv').getAttribute('href');
+    assert.ok(href, 'the ended session can still be downloaded');
+    const csv = await (await fetch(new URL(href, t.baseUrl))).text();
+    assert.ok(csv.includes('task 2 start'));
+  });
 });

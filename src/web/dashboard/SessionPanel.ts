@@ -31,7 +31,12 @@ export class SessionPanel {
   constructor(api: RoomApi) {
     this.#api = api;
     this.#start.addEventListener('click', () => void this.#ask(() => this.#api.call<SessionInfo>('POST', '/sessions/start')));
-    this.#stop.addEventListener('click', () => void this.#ask(() => this.#api.call('POST', '/sessions/stop')));
+    this.#stop.addEventListener('click', () =>
+      void this.#ask(async () => {
+        const { session } = await this.#api.call<{ session: SessionInfo | null }>('POST', '/sessions/stop');
+        if (session) this.setSession(session);
+      }),
+    );
     this.#form.addEventListener('submit', (e) => {
       e.preventDefault();
       const note = this.#note.value.trim();

@@ -10,6 +10,7 @@ import {
   SESSION_NAMESPACE,
   type SessionClientToServerEvents,
   type SessionHistory,
+  type SessionInfo,
   type SessionServerToClientEvents,
 } from '../../contracts/session.js';
 import { connectAffect, connectNamespace, type ConnectionState } from '../shared/affectSocket.js';
@@ -117,11 +118,23 @@ affect.on('streamEnded', ({ producerId }) => whenReady(() => board.streamEnded(p
 const session = connectNamespace<SessionServerToClientEvents, SessionClientToServerEvents>(SESSION_NAMESPACE, params.token, (state, detail) =>
   showConnection('session', state, detail),
 );
+/** The newest session, open or ended: after a stop the ended session stays on screen, with its export. */
+async function showLatestSession(): Promise<void> {
+  try {
+    const { sessions } = await api.call<{ sessions: SessionInfo[] }>('GET', '/sessions');
+    sessionPanel.setSession(sessions[0] ?? null);
+  } catch (error) {
+    showError(`The sessions could not be listed (${explain(error)}).`);
+  }
+}
+
 session.on('session', (info) =>
   whenReady(() => {
+    // null means none is recording now; which one ended is for the list to say.
+    if (info === null) return void showLatestSession();
     sessionPanel.setSession(info);
     // A new session starts from nothing: the previous one's lines, markers and alerts belong to its export.
-    if (info && info.id !== shownSession) {
+    if (info.id !== shownSession) {
       shownSession = info.id;
       board.clear();
       sessionPanel.setMarkers([]);
