@@ -60,7 +60,7 @@ export function* exportRecording(options: ExportOptions): Generator<string, void
       ].sort((a, b) => a.at - b.at);
       let next = 0;
       const flushTimeline = function* (until: number): Generator<string, void, undefined> {
-        while (next < timeline.length && (timeline[next] as TimelineItem).at <= until) {
+        while (next < timeline.length && (timeline[next] as TimelineItem).at < until) {
           yield* push(renderItem(timeline[next] as TimelineItem, ctx, options.format));
           next++;
         }
