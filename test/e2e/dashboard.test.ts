@@ -16,7 +16,7 @@ interface DashboardDebug {
   historyEvents: number | null;
   liveEvents: number;
 }
-type FaceSummary = Record<string, { name: string; points: number; inView: boolean }>;
+type FaceSummary = Record<string, { peerId: string; name: string; points: number; inView: boolean }>;
 const debugState = (page: Page) => page.evaluate(() => (globalThis as unknown as { affectcastDashboard: DashboardDebug }).affectcastDashboard);
 const faces = (page: Page) => page.evaluate(() => (globalThis as unknown as { affectcastDashboard: { faces(): FaceSummary } }).affectcastDashboard.faces());
 
@@ -51,6 +51,8 @@ describe('dashboard', { timeout: 180_000 }, () => {
   before(async () => {
     t = await startTestApp();
     joinParticipants(t.app, ROOM, { 'peer-ana': 'Ana', 'peer-ben': 'Ben' });
+    // Cleo is in the room but never consented: listed, with no card and no events.
+    t.app.hub.participantJoined(ROOM, { peerId: 'peer-cleo', displayName: 'Cleo' });
     browser = await launchBrowser({ name: 'dashboard' });
   });
 
@@ -80,6 +82,7 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await until(async () => (await debugState(open)).connection.affect === 'live', 10_000, 'the page connected');
     assert.equal((await fetch(`${t.baseUrl}/api/tokens/${minted.id}`, { method: 'DELETE', headers: { authorization: admin.authorization } })).status, 204);
     await open.locator('#connection[data-state="refused"]').waitFor({ timeout: 10_000 });
+    assert.equal(await open.locator('#side').isVisible(), false, 'the controls are gone with the grant');
     await open.close();
     cases.push(['revoked', dashboardUrl(minted.token), 401, /needs a valid, unexpired token/]);
     for (const [what, url, code, text] of cases) {
@@ -122,6 +125,9 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await until(async () => (await strokePixels(page, 'section.card[data-peer-id="peer-ana"] [data-plot="va"] canvas', [0x2f, 0x6f, 0xdb])) > 50, 5_000, "Ana's valence line drawn");
     await until(async () => (await strokePixels(page, 'section.card[data-face-id="0"][data-peer-id="peer-ben"] [data-plot="expressions"] canvas', [0xf4, 0xa0, 0x00])) > 50, 5_000, "Ben's happiness line drawn");
     assert.equal(await page.locator('section.card[data-peer-id="peer-ben"][data-face-id="1"] .au-chips .note').textContent(), 'AUs unavailable');
+    await page.locator('#people li[data-peer-id="peer-ana"][data-analysed="true"]').waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('#people li[data-peer-id="peer-cleo"]').textContent(), 'Cleo not analysed');
+    assert.equal(await page.locator('section.card[data-peer-id="peer-cleo"]').count(), 0);
     assert.equal(await page.locator('section.card[data-peer-id="peer-ben"][data-face-id="0"] .chip[data-active="true"]').count(), 8);
 
     // The alert: recorded by the server with its time, shown in the panel.

@@ -32,7 +32,8 @@ describe('overlay widgets', { timeout: 120_000 }, () => {
   // What each participant's analyzer "sees"; tests change it and the next tick publishes it.
   const now: Record<string, FaceAffect[]> = {
     'peer-ana': [face({ top: 'happiness', p: 0.8, valence: 0.6, arousal: 0.3, au: 0.7 })],
-    'peer-ben': [face({ top: 'surprise', p: 0.55, valence: null, arousal: null, au: null })],
+    // Ben's camera also sees a smaller face in the background: the overlay shows the largest unless asked.
+    'peer-ben': [face({ top: 'surprise', p: 0.55, valence: null, arousal: null, au: null }), face({ faceId: 3, box: [0.8, 0.1, 0.1, 0.15], top: 'anger', p: 0.6 })],
   };
   const url = (query: string, token = t.token('overlay', ROOM)) => `${t.baseUrl}/overlay?room=${ROOM}&token=${encodeURIComponent(token)}${query ? `&${query}` : ''}`;
 
@@ -148,6 +149,32 @@ describe('overlay widgets', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('section.stream').count(), 0);
     assert.equal((await debugState(page)).connection, 'connecting', 'it did not connect to show something else');
     await saveScreenshot(page, 'overlay-bad-parameters');
+    await page.close();
+  });
+
+  it('faces=all shows every face of a stream, each with its own card', { timeout: 20_000 }, async () => {
+    const page = await browser.newPage(url('widgets=top&faces=all&participant=Ben'));
+    await until(async () => (await page.locator('section.stream').count()) === 2, 10_000, "both of Ben's faces");
+    assert.deepEqual(await page.locator('section.stream .name').allTextContents(), ['Ben · face 0', 'Ben · face 3']);
+    assert.match((await page.locator('section.stream[data-face-id="3"] [data-widget="top"]').textContent()) ?? '', /^Anger\s*60%$/);
+    await page.close();
+  });
+
+  it('refuses the page without the right token, and cuts off an open page whose token is revoked', { timeout: 30_000 }, async () => {
+    const status = async (u: string) => (await fetch(u)).status;
+    assert.equal(await status(`${t.baseUrl}/overlay?room=${ROOM}`), 401, 'no token');
+    assert.equal(await status(url('', t.token('overlay', 'elsewhere'))), 403, 'wrong room');
+    assert.equal(await status(url('', t.token('overlay', ROOM, -1000))), 401, 'expired');
+    assert.equal(await status(url('', t.token('meeting', ROOM))), 403, 'wrong role');
+    const admin = { authorization: `Bearer ${t.token('admin', ROOM)}`, 'content-type': 'application/json' };
+    const minted = (await (await fetch(`${t.baseUrl}/api/tokens`, { method: 'POST', headers: admin, body: JSON.stringify({ room: ROOM, role: 'overlay', ttl: '1h', label: 'OBS' }) })).json()) as { id: string; token: string };
+    const page = await browser.newPage(url('widgets=top', minted.token));
+    await page.locator('section.stream[data-peer-id="peer-ana"]').waitFor({ timeout: 10_000 });
+    assert.equal((await fetch(`${t.baseUrl}/api/tokens/${minted.id}`, { method: 'DELETE', headers: { authorization: admin.authorization } })).status, 204);
+    await page.locator('#connection[data-state="refused"]').waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('section.stream').count(), 0, 'nothing stays on air');
+    assert.equal(await status(url('', minted.token)), 401, 'revoked');
+    await saveScreenshot(page, 'overlay-revoked');
     await page.close();
   });
 });

@@ -77,10 +77,13 @@ export class FaceBoard {
     for (const card of this.#cards.values()) card.timeline.resize(width);
   }
 
-  /** Test hook: points per face card. */
-  summary(): Record<string, { name: string; points: number; inView: boolean }> {
-    const out: Record<string, { name: string; points: number; inView: boolean }> = {};
-    for (const [key, card] of this.#cards) out[key] = { name: this.#name(card.root.dataset.peerId ?? ''), points: card.timeline.points, inView: card.inView };
+  /** Points and presence per face card (the page's participant list and its test hook). */
+  summary(): Record<string, { peerId: string; name: string; points: number; inView: boolean }> {
+    const out: Record<string, { peerId: string; name: string; points: number; inView: boolean }> = {};
+    for (const [key, card] of this.#cards) {
+      const peerId = card.root.dataset.peerId ?? '';
+      out[key] = { peerId, name: this.#name(peerId), points: card.timeline.points, inView: card.inView };
+    }
     return out;
   }
 

@@ -14,7 +14,7 @@ import {
   type SessionServerToClientEvents,
 } from '../../contracts/session.js';
 import { connectAffect, connectNamespace, type ConnectionState } from '../shared/affectSocket.js';
-import { requireElement } from '../shared/dom.js';
+import { el, requireElement } from '../shared/dom.js';
 import { readPageParams } from '../shared/pageParams.js';
 import { AlertPanel } from './AlertPanel.js';
 import { RoomApi } from './api.js';
@@ -62,6 +62,11 @@ function showConnection(which: keyof typeof states, state: ConnectionState, deta
   states[which] = state;
   const worst = states.affect === 'refused' || states.session === 'refused' ? 'refused' : states.affect === 'live' && states.session === 'live' ? 'live' : state;
   connection.dataset.state = worst;
+  // A revoked or expired link must not keep showing what it no longer grants.
+  if (worst === 'refused') {
+    board.clear();
+    document.body.dataset.refused = 'true';
+  }
   connection.textContent = worst === 'refused' ? `access refused: ${detail ?? ''}` : worst;
 }
 
@@ -105,11 +110,26 @@ async function loadHistory(): Promise<void> {
   }
 }
 
+// Who is in the room, analysed or not: someone without consent (or without a camera) has no card but is here.
+const people = requireElement<HTMLUListElement>('people');
+let present: RoomState['participants'] = [];
+function renderPeople(): void {
+  const analysed = new Set(Object.values(board.summary()).filter((f) => f.inView).map((f) => f.peerId));
+  people.replaceChildren(
+    ...present.map((p) =>
+      el('li', { 'data-peer-id': p.peerId, 'data-analysed': String(analysed.has(p.peerId)) }, p.displayName, el('span', { class: 'meta' }, analysed.has(p.peerId) ? ' analysed' : ' not analysed')),
+    ),
+  );
+}
+setInterval(renderPeople, 1000);
+
 const affect = connectAffect(params.token, (state, detail) => showConnection('affect', state, detail));
 affect.on('roomState', (state: RoomState) =>
   whenReady(() => {
     if (state.latest.length > 0) empty.hidden = true;
     board.applyState(state);
+    present = state.participants;
+    renderPeople();
   }),
 );
 affect.on('affect', (event) => whenReady(() => addLive(event)));

@@ -143,6 +143,11 @@ function start(options: OverlayOptions): void {
     debug.connection = state;
     connection.dataset.state = state;
     connection.textContent = state === 'refused' ? `affectcast: ${detail ?? 'access refused'}` : state === 'live' ? '' : `affectcast: ${state}…`;
+    // A revoked or expired link must stop showing anything, not freeze the last values on air.
+    if (state === 'refused') {
+      removeCards(() => true);
+      debug.streams = {};
+    }
   });
   socket.on('roomState', applyState);
   socket.on('affect', (event) => {
