@@ -198,6 +198,11 @@ describe('dashboard', { timeout: 180_000 }, () => {
     assert.equal(url.searchParams.get('theme'), 'light');
     const token = url.searchParams.get('token') ?? '';
     assert.equal(t.app.tokens.verify(token, ['overlay'], ROOM).role, 'overlay', 'an overlay token, not the dashboard one');
+    // Copy puts exactly that URL on the clipboard, ready to paste into OBS.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
+    await page.locator('#overlay-copy').click();
+    await page.locator('#overlay-copy', { hasText: 'Copied' }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), url.toString());
     const preview = page.frameLocator('#overlay-preview');
     await preview.locator('section.stream[data-peer-id="peer-ana"] .circumplex .caption', { hasText: /valence −0\.80/ }).waitFor({ timeout: 10_000 });
     assert.equal(await preview.locator('section.stream').count(), 1, 'only Ana, as asked');

@@ -3,7 +3,7 @@
 import { AlertRulesSchema, type Alert, type AlertRule } from '../../contracts/session.js';
 import { el, requireElement } from '../shared/dom.js';
 import type { RoomApi } from './api.js';
-import { clock, explain } from './SessionPanel.js';
+import { clock, explain } from './format.js';
 
 /** The panel keeps the newest alerts only: a rule that flaps must not grow the page without bound. */
 const MAX_SHOWN = 200;

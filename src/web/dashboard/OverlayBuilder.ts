@@ -4,7 +4,7 @@ import type { MintedToken } from '../../contracts/roles.js';
 import { el, requireElement } from '../shared/dom.js';
 import { FACE_MODES, overlayQuery, parseOverlayOptions, POSITIONS, THEMES, WIDGET_NAMES, WIDGETS, type Widget } from '../shared/overlayOptions.js';
 import type { RoomApi } from './api.js';
-import { explain } from './SessionPanel.js';
+import { explain } from './format.js';
 
 export class OverlayBuilder {
   readonly #api: RoomApi;

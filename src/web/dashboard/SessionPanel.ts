@@ -3,14 +3,8 @@
 // shows what the /session socket reports, and a button only asks.
 import type { Marker, SessionInfo } from '../../contracts/session.js';
 import { el, requireElement } from '../shared/dom.js';
-import { ApiError, type RoomApi } from './api.js';
-
-export const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-
-export function explain(error: unknown): string {
-  if (error instanceof ApiError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
+import type { RoomApi } from './api.js';
+import { clock, explain } from './format.js';
 
 export class SessionPanel {
   readonly #api: RoomApi;

@@ -20,7 +20,8 @@ import { AlertPanel } from './AlertPanel.js';
 import { RoomApi } from './api.js';
 import { FaceBoard } from './FaceBoard.js';
 import { OverlayBuilder } from './OverlayBuilder.js';
-import { explain, SessionPanel } from './SessionPanel.js';
+import { explain } from './format.js';
+import { SessionPanel } from './SessionPanel.js';
 
 /** Test and debugging hook. */
 interface DashboardDebugState {
