@@ -90,7 +90,9 @@ function addLive(event: AffectEvent): void {
 
 async function loadHistory(): Promise<void> {
   try {
-    const history = await api.call<SessionHistory>('GET', '/history');
+    // Full resolution while it fits; a long session comes back as one point per stream per second instead.
+    let history = await api.call<SessionHistory>('GET', '/history?limit=20000');
+    if (history.truncated) history = await api.call<SessionHistory>('GET', '/history?limit=50000&everyMs=1000');
     board.setNames(history.participants);
     for (const event of history.events) board.add(event, false);
     if (history.events.length > 0) empty.hidden = true;
@@ -100,7 +102,7 @@ async function loadHistory(): Promise<void> {
     alertPanel.setAlerts(history.alerts);
     alertPanel.setRules(history.rules);
     debug.historyEvents = history.events.length;
-    if (history.truncated) showError('Only the most recent part of this session is shown; download the export for all of it.');
+    if (history.truncated) showError('Only the most recent part of this long session is shown (one point per second); download the export for all of it.');
   } catch (error) {
     showError(`The session so far could not be loaded (${explain(error)}); showing live values only.`);
     debug.historyEvents = 0;
