@@ -118,8 +118,13 @@ export const HistoryQuerySchema = z
     session: z.string().min(1).max(64).optional(),
     /** Only events at or after this time (ms since epoch). */
     since: z.coerce.number().int().nonnegative().optional(),
-    /** Most recent events at most (default 20000, max 50000). */
-    limit: z.coerce.number().int().min(1).max(50_000).default(20_000),
+    /** Most recent events at most (default 5000, max 50000). */
+    limit: z.coerce.number().int().min(1).max(50_000).default(5_000),
+    /**
+     * Thin the history to at most one event per stream per this many ms (the latest of each window), so a
+     * long session fits: 1000 gives 7200 points per stream for two hours. Default: every event.
+     */
+    everyMs: z.coerce.number().int().min(1).max(3_600_000).optional(),
   })
   .strict();
 

@@ -190,6 +190,45 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.throws(() => t.app.recording.consents.answer('r-shift', { id: 'peer-w', displayName: 'Worker' }, true), /Art\. 5/);
   });
 
+  it('/sfu: consentInfo gives the text; an answer before join counts from join; a refused room refuses a grant', async () => {
+    type AckOf<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+    const open = async (room: string) => {
+      const socket = connect(`${t.baseUrl}/sfu`, { transports: ['websocket'], auth: { token: t.token('publish', room) }, reconnection: false, forceNew: true });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return <T>(event: string, data: unknown) => socket.timeout(5_000).emitWithAck(event, data) as Promise<AckOf<T>>;
+    };
+    const request = await open('r-consent');
+    const info = await request<{ analysisAllowed: boolean; purpose: string; text: Record<string, string>; granted?: boolean }>('consentInfo', {});
+    assert.ok(info.ok);
+    assert.equal(info.data.analysisAllowed, true);
+    assert.match(info.data.text.stored ?? '', /No video frame, image or audio is ever stored/);
+    assert.match(info.data.text.retention ?? '', /30 days/);
+    assert.equal(info.data.granted, undefined, 'not answered yet');
+    const bad = await request('consent', { granted: 'yes' });
+    assert.deepEqual(bad.ok ? null : bad.error.code, 'BAD_REQUEST');
+    assert.ok((await request('consent', { granted: true })).ok);
+    const joined = await request<{ peerId: string }>('join', { displayName: 'Cleo' });
+    assert.ok(joined.ok);
+    assert.equal(t.app.recording.consents.isGranted(joined.data.peerId), true, 'the answer given before join applies at join');
+    assert.deepEqual(t.app.recording.store.consents('r-consent').map((c) => [c.peerId, c.displayName, c.granted]), [[joined.data.peerId, 'Cleo', true]]);
+    assert.ok((await request('consent', { granted: false })).ok);
+    assert.equal(t.app.recording.consents.isGranted(joined.data.peerId), false);
+    const again = await request<{ granted?: boolean }>('consentInfo', {});
+    assert.equal(again.ok && again.data.granted, false);
+
+    await call(t, 'PUT', '/api/rooms/r-school', { token: t.token('admin', 'r-school'), body: { purpose: 'education' } });
+    const school = await open('r-school');
+    const refusedInfo = await school<{ analysisAllowed: boolean; refusedBecause?: string }>('consentInfo', {});
+    assert.ok(refusedInfo.ok && !refusedInfo.data.analysisAllowed && /education/.test(refusedInfo.data.refusedBecause ?? ''));
+    const refused = await school('consent', { granted: true });
+    assert.equal(refused.ok ? 'granted' : refused.error.code, 'PURPOSE_REFUSED');
+    assert.ok((await school('consent', { granted: false })).ok, 'declining is always possible');
+  });
+
   it('bad input gets 400 BAD_REQUEST naming the field, and changes nothing', async () => {
     const token = t.token('dashboard', ROOM);
     const session = t.app.recording.recorder.current(ROOM);
@@ -200,6 +239,7 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
       ['POST', `/api/rooms/${ROOM}/markers`, { label: 'ok', note: 'a\u0000b' }, /^note:/],
       ['POST', `/api/rooms/${ROOM}/markers`, { label: 'ok', at: 'soon' }, /^at:/],
       ['POST', `/api/rooms/${ROOM}/markers`, '{"label":', /^body:/],
+      ['POST', `/api/rooms/${ROOM}/markers`, { label: 'big', note: 'x'.repeat(70_000) }, /^body: too large/],
       ['PUT', `/api/rooms/${ROOM}/rules`, [{ id: 'x', kind: 'valence-below', threshold: 5, forS: 1 }], /^0\.threshold:/],
       ['PUT', `/api/rooms/${ROOM}/rules`, [{ id: 'ok', kind: 'face-lost', forS: 3 }, { id: 'Bad Id', kind: 'face-lost', forS: 3 }], /^1\.id:/],
       ['PUT', `/api/rooms/${ROOM}/rules`, { rules: [] }, /^rules:/],
@@ -239,7 +279,8 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.equal(history.data.events.length, 5);
     assert.equal(history.data.markers.length, 1);
     assert.deepEqual(history.data.participants, [{ peerId: 'peer-a', displayName: 'Ana' }]);
-    const started = await call(t, 'POST', `/api/rooms/${ROOM}/sessions/start`, { token });
+    const started = await call(t, 'POST', `/api/rooms/${ROOM}/sessions/start`, { token, headers: { 'content-type': 'application/json' } });
+    assert.equal(started.status, 200, 'a bare POST with a JSON content type');
     assert.equal(started.body.startedBy, 'manual');
     const stopped = await call(t, 'POST', `/api/rooms/${ROOM}/sessions/stop`, { token });
     assert.equal((stopped.body.session as { id: string }).id, started.body.id);

@@ -124,6 +124,25 @@ describe('export', { timeout: 300_000 }, () => {
     assert.equal(lines[0]?.participantName, '=HYPERLINK("http://x","Zoë")', 'JSON keeps the text as is');
   });
 
+  it('gives a dashboard the session so far: the latest events, or thinned to one per stream per interval', async (ctx) => {
+    type History = { session: { id: string }; events: AffectEvent[]; markers: unknown[]; truncated: boolean };
+    const get = async (q: string) => (await (await fetch(`${t.baseUrl}/api/rooms/${ROOM}/history?session=${sessionId}&${q}&token=${token()}`)).json()) as History;
+    let t0 = performance.now();
+    const latest = await get('');
+    ctx.diagnostic(`latest 5000 events: ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.equal(latest.events.length, 5_000);
+    assert.equal(latest.truncated, true);
+    assert.equal(latest.events.at(-1)?.capturedAt, startedAt + ((HZ * SECONDS - 1) * 1000) / HZ, 'the most recent, oldest first');
+    assert.equal(latest.markers.length, 1);
+    t0 = performance.now();
+    const thin = await get('everyMs=1000&limit=50000');
+    ctx.diagnostic(`two hours thinned to 1 s: ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.equal(thin.events.length, SECONDS, 'one per second for two hours');
+    assert.equal(thin.truncated, false);
+    const gaps = new Set(thin.events.slice(1).map((e, i) => e.capturedAt - (thin.events[i] as AffectEvent).capturedAt));
+    assert.deepEqual([...gaps], [1000]);
+  });
+
   it('lists sessions, and `affectcast export` writes the same CSV', async () => {
     const list = (await (await fetch(`${t.baseUrl}/api/rooms/${ROOM}/sessions?token=${token()}`)).json()) as { sessions: Array<{ id: string; events: number; markers: number }> };
     assert.deepEqual(list.sessions.map((s) => [s.id, s.events, s.markers]), [[sessionId, HZ * SECONDS, 1]]);

@@ -38,10 +38,21 @@ export class RoomActions {
     writer.flush();
     const session = this.session(room, q.session) ?? null;
     if (!session) return { session: null, events: [], markers: [], alerts: [], participants: [], rules: this.rules(room), truncated: false };
-    const bodies = store.db
-      .prepare('SELECT body FROM events WHERE session_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?')
-      .pluck()
-      .all(session.id, q.since ?? 0, q.limit + 1) as string[];
+    const bodies = (
+      q.everyMs === undefined
+        ? store.db
+            .prepare('SELECT body FROM events WHERE session_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?')
+            .pluck()
+            .all(session.id, q.since ?? 0, q.limit + 1)
+        : store.db
+            .prepare(
+              `SELECT body FROM events WHERE id IN (
+                 SELECT max(id) FROM events WHERE session_id = ? AND at >= ? GROUP BY producer_id, at / CAST(? AS INTEGER)
+               ) ORDER BY at DESC, id DESC LIMIT ?`,
+            )
+            .pluck()
+            .all(session.id, q.since ?? 0, q.everyMs, q.limit + 1)
+    ) as string[];
     const truncated = bodies.length > q.limit;
     const events = bodies
       .slice(0, q.limit)

@@ -34,6 +34,17 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
         timeWindow: 60_000,
         errorResponseBuilder: (_req, context) => Object.assign(new Error(`rate limited: retry in ${context.after}`), { statusCode: 429 }),
       });
+      // JSON bodies up to 64 KiB; an empty body (a bare POST with a JSON content type) is no body at all.
+      api.removeContentTypeParser('application/json');
+      api.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        if (text.trim() === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(text) as unknown);
+        } catch (error) {
+          done(Object.assign(new Error(`not JSON (${(error as Error).message})`), { statusCode: 400 }), undefined);
+        }
+      });
       api.setErrorHandler((error: FastifyError, req, reply) => {
         const failure = toAffectcastError(error);
         if ((STATUS_OF[failure.code] ?? 500) >= 500) req.log.error({ err: error, url: req.url }, 'api request failed');
