@@ -6,6 +6,9 @@ import type { RoomState } from '../../contracts/overlay.js';
 import type { Marker } from '../../contracts/session.js';
 import { FaceCard } from './FaceCard.js';
 
+/** Cards per stream at most; the oldest faces no longer in view give way. */
+const MAX_FACES_PER_STREAM = 6;
+
 export class FaceBoard {
   readonly #container: HTMLElement;
   readonly #cards = new Map<string, FaceCard>();
@@ -91,10 +94,26 @@ export class FaceBoard {
     return this.#names.get(peerId) ?? peerId.slice(0, 8);
   }
 
+  /** A tracker that loses and re-finds faces gives them new ids: keep the page bounded, newest faces first. */
+  #makeRoom(producerId: string): void {
+    const faces = this.#faces.get(producerId);
+    if (!faces || faces.size <= MAX_FACES_PER_STREAM) return;
+    for (const faceId of faces) {
+      const key = `${producerId}:${faceId}`;
+      const card = this.#cards.get(key);
+      if (!card || card.inView) continue; // no card yet: the face being added now
+      card.destroy();
+      this.#cards.delete(key);
+      faces.delete(faceId);
+      if (faces.size <= MAX_FACES_PER_STREAM) return;
+    }
+  }
+
   #card(event: AffectEvent, faceId: number): FaceCard {
     const key = `${event.producerId}:${faceId}`;
     let card = this.#cards.get(key);
     if (!card) {
+      this.#makeRoom(event.producerId);
       card = new FaceCard(event.peerId, event.producerId, faceId, this.#markers);
       card.setTitle(this.#name(event.peerId), faceId);
       this.#cards.set(key, card);

@@ -11,6 +11,7 @@ import { EXPRESSION_NAMES } from '../shared/labels.js';
 
 /** A face's points beyond this are dropped oldest first: bounded memory through a long session. */
 const MAX_POINTS = 30_000;
+const TRIM_CHUNK = 1_000;
 /** Charts redraw at most this often: uPlot redraws the whole series, and events come at up to 10 Hz per face. */
 const REDRAW_MS = 250;
 /** No event for this long is a break in the line (a reload, a stall), not a straight segment across it. */
@@ -81,8 +82,9 @@ export class Timeline {
     if (last !== undefined && atMs / 1000 <= last) return; // already have it (history and live overlap)
     if (last !== undefined && atMs / 1000 - last > GAP_S) this.#append(last + 0.001, null);
     this.#append(atMs / 1000, face);
-    if (this.#x.length > MAX_POINTS) {
-      for (const column of [this.#x, ...this.#va, ...this.#probs]) column.shift();
+    // Trimmed in chunks: one shift per point would move the whole array on every event.
+    if (this.#x.length > MAX_POINTS + TRIM_CHUNK) {
+      for (const column of [this.#x, ...this.#va, ...this.#probs]) column.splice(0, TRIM_CHUNK);
     }
     this.#dirty = true;
   }

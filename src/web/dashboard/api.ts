@@ -2,6 +2,8 @@
 // { code, message } errors surfaced as ApiError so the page can say exactly what was refused.
 import type { ErrorPayload } from '../../contracts/errors.js';
 
+const REQUEST_TIMEOUT_MS = 20_000;
+
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
@@ -29,6 +31,8 @@ export class RoomApi {
       method,
       headers: { authorization: `Bearer ${this.#token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A hung request must not hold the page (the history load holds back live events until it ends).
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
     let parsed: unknown = undefined;
