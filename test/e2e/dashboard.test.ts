@@ -220,4 +220,14 @@ describe('dashboard', { timeout: 180_000 }, () => {
     const csv = await (await fetch(new URL(href, t.baseUrl))).text();
     assert.ok(csv.includes('task 2 start'));
   });
+
+  it('says so when the room\'s purpose is refused by the policy', { timeout: 20_000 }, async () => {
+    const admin = { authorization: `Bearer ${t.token('admin', 'office')}`, 'content-type': 'application/json' };
+    const put = await fetch(`${t.baseUrl}/api/rooms/office`, { method: 'PUT', headers: admin, body: JSON.stringify({ purpose: 'workplace' }) });
+    assert.equal(put.status, 200, await put.text());
+    const office = await browser.newPage(dashboardUrl(t.token('dashboard', 'office'), 'office'));
+    await office.locator('#purpose', { hasText: 'purpose: workplace' }).waitFor({ timeout: 10_000 });
+    assert.match((await office.locator('#page-error').textContent()) ?? '', /^Nothing in this room is analysed or recorded: /);
+    await office.close();
+  });
 });

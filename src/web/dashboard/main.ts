@@ -5,6 +5,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { AffectEvent } from '../../contracts/affect.js';
+import type { RoomInfo } from '../../contracts/consent.js';
 import type { RoomState } from '../../contracts/overlay.js';
 import {
   SESSION_NAMESPACE,
@@ -43,6 +44,7 @@ requireElement('room').textContent = params.room;
 const connection = requireElement<HTMLElement>('connection');
 const pageError = requireElement<HTMLElement>('page-error');
 const empty = requireElement<HTMLElement>('empty');
+const purpose = requireElement<HTMLElement>('purpose');
 const api = new RoomApi(params.room, params.token);
 const board = new FaceBoard(requireElement<HTMLElement>('participants'));
 const sessionPanel = new SessionPanel(api);
@@ -170,6 +172,18 @@ session.on('marker', (marker) => whenReady(() => sessionPanel.addMarker(marker))
 session.on('alert', (alert) => whenReady(() => alertPanel.add(alert)));
 session.on('rules', (rules) => whenReady(() => alertPanel.setRules(rules)));
 
+/** The room's declared purpose, and whether the policy lets it be analysed at all. */
+async function showPurpose(): Promise<void> {
+  try {
+    const info = await api.call<RoomInfo>('GET', '');
+    purpose.textContent = `purpose: ${info.purpose}`;
+    if (!info.analysisAllowed) showError(`Nothing in this room is analysed or recorded: ${info.refusedBecause ?? 'its purpose is refused by the policy'}`);
+  } catch (error) {
+    purpose.textContent = `purpose unknown (${explain(error)})`;
+  }
+}
+
+void showPurpose();
 void loadHistory();
 
 const frame = (now: number) => {
