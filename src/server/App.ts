@@ -107,8 +107,8 @@ export class App {
     const undo: Array<() => Promise<unknown>> = [() => profile.close()];
     try {
       // The store before any media: consent gates the forks, and revoked tokens are refused from the start.
-      const recording = new Recording(config, metrics, logger);
-      undo.unshift(async () => recording.close());
+      const recording = await Recording.open(config, metrics, logger);
+      undo.unshift(() => recording.close());
       tokens.useRevocations(recording.store);
       const failures = new FailureLimiter(config.server.tokenFailuresPerMinute);
       const pool = await WorkerPool.create({ size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel }, logger);
@@ -204,7 +204,7 @@ export class App {
       await this.#forks.close();
       await this.rooms.close();
       // After the rooms: their close ends the open sessions; queued events are written first.
-      this.recording.close();
+      await this.recording.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();

@@ -30,15 +30,26 @@ export class Recording {
   readonly #detach: Array<() => void> = [];
   #closed = false;
 
-  constructor(config: Config, metrics: Metrics, logger: Logger) {
+  static async open(config: Config, metrics: Metrics, logger: Logger): Promise<Recording> {
+    const store = Store.open(config.dataDir);
+    try {
+      const writer = await EventWriter.open(store, {
+        queueLimit: config.store.queueLimit,
+        flushMs: config.store.flushMs,
+        logger,
+        onDrop: (n) => metrics.recordingDropped.inc(n),
+      });
+      return new Recording(config, store, writer, logger);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  private constructor(config: Config, store: Store, writer: EventWriter, logger: Logger) {
     this.#log = logger.child({ component: 'recording' });
-    this.store = Store.open(config.dataDir);
-    this.writer = new EventWriter(this.store, {
-      queueLimit: config.store.queueLimit,
-      flushMs: config.store.flushMs,
-      logger,
-      onDrop: (n) => metrics.recordingDropped.inc(n),
-    });
+    this.store = store;
+    this.writer = writer;
     this.recorder = new SessionRecorder(this.store, this.writer, logger);
     this.alerts = new AlertService(config, this.store, this.recorder, logger);
     this.policy = new PurposePolicy(config, this.store);
@@ -104,12 +115,15 @@ export class Recording {
   }
 
   /** Idempotent: writes what is queued, ends open sessions, closes the database. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const detach of this.#detach.splice(0)) detach();
     this.#retention.close();
-    this.recorder.close();
-    this.store.close();
+    try {
+      await this.recorder.close();
+    } finally {
+      this.store.close();
+    }
   }
 }

@@ -44,14 +44,15 @@ export function attachSessionNamespace(
       if (typeof ack !== 'function') return;
       const reply = ack as (a: Ack<unknown>) => void;
       const handler = Object.hasOwn(handlers, event) ? handlers[event as keyof SessionClientToServerEvents] : undefined;
-      try {
-        if (!handler) throw new AffectcastError('UNKNOWN_REQUEST', `no such request: ${event.slice(0, 64)}`);
-        reply({ ok: true, data: handler(room, args.length >= 2 ? args[0] : undefined) });
-      } catch (error) {
+      const fail = (error: unknown) => {
         const payload: ErrorPayload = error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL', message: 'internal error' };
         if (payload.code === 'INTERNAL') log.error({ err: error, event: event.slice(0, 64) }, 'session request failed');
         reply({ ok: false, error: payload });
-      }
+      };
+      void (async () => {
+        if (!handler) throw new AffectcastError('UNKNOWN_REQUEST', `no such request: ${event.slice(0, 64)}`);
+        return handler(room, args.length >= 2 ? args[0] : undefined);
+      })().then((data) => reply({ ok: true, data }), fail);
     });
   });
 

@@ -66,9 +66,10 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   }
 
   /** Ends the open session (if any) and starts a new, manual one with the given participants. */
-  start(room: string, participants: ReadonlyArray<{ peerId: string; displayName: string }>): SessionInfo {
+  async start(room: string, participants: ReadonlyArray<{ peerId: string; displayName: string }>): Promise<SessionInfo> {
     this.#assertOpen();
-    this.#end(room);
+    await this.#end(room);
+    this.#assertOpen();
     this.#stopped.delete(room);
     const open = this.#begin(room, 'manual');
     for (const p of participants) this.#store.addParticipant(open.id, p.peerId, p.displayName);
@@ -76,7 +77,7 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   }
 
   /** Ends the open session and records nothing more until start() or the room closes. */
-  stop(room: string): SessionInfo | null {
+  stop(room: string): Promise<SessionInfo | null> {
     this.#assertOpen();
     this.#stopped.add(room);
     return this.#end(room);
@@ -85,7 +86,7 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   /** The room emptied: its session ends, and the next publisher starts a new one. */
   roomClosed(room: string): void {
     this.#stopped.delete(room);
-    this.#end(room);
+    void this.#end(room);
   }
 
   /** Validates and records a marker in the room's open session. */
@@ -104,11 +105,11 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   }
 
   /** Idempotent: writes what is queued and ends every open session. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#writer.close();
-    for (const room of [...this.#open.keys()]) this.#end(room);
+    await Promise.all([...this.#open.keys()].map((room) => this.#end(room)));
+    await this.#writer.close();
   }
 
   #begin(room: string, by: 'auto' | 'manual'): { id: string; startedAt: number } {
@@ -120,13 +121,15 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
     return open;
   }
 
-  #end(room: string): SessionInfo | null {
+  async #end(room: string): Promise<SessionInfo | null> {
     const open = this.#open.get(room);
     if (!open) return null;
-    // Events of this session still queued are written before it is marked ended.
-    this.#writer.flush();
+    // Nothing more is recorded into it from now on; what is queued is written before it is marked ended.
     this.#open.delete(room);
-    const ended = this.#store.endSession(open.id) ?? null;
+    const endedAt = Date.now();
+    await this.#writer.flush();
+    if (this.#store.closed) return null;
+    const ended = this.#store.endSession(open.id, endedAt) ?? null;
     this.#log.info({ room, sessionId: open.id, events: ended?.events }, 'recording session ended');
     this.safeEmit('session', room, null);
     return ended;

@@ -60,7 +60,7 @@ describe('consent in the recording', { timeout: 180_000 }, () => {
 
     await until(() => received.filter((e) => e.peerId === anaId && e.faces.length > 0).length >= 5, 60_000, "Ana's analysis");
     await sleep(2_000);
-    writer.flush();
+    await writer.flush();
     const session = t.app.recording.recorder.current(ROOM);
     assert.ok(session, 'a session records');
     const count = (peerId: string) => store.db.prepare('SELECT count(*) FROM events WHERE peer_id = ?').pluck().get(peerId) as number;
@@ -81,7 +81,7 @@ describe('consent in the recording', { timeout: 180_000 }, () => {
     assert.deepEqual([withdrawal?.displayName, withdrawal?.granted], ['Ana', false]);
     const withdrawnAt = withdrawal?.at ?? 0;
     await sleep(3_000);
-    writer.flush();
+    await writer.flush();
     const afterwards = store.db.prepare('SELECT count(*) FROM events WHERE peer_id = ? AND at > ?').pluck().get(anaId, withdrawnAt) as number;
     assert.equal(afterwards, 0, 'nothing of Ana is recorded after the withdrawal');
     const late = received.filter((e) => e.peerId === anaId && e.receivedAt > withdrawnAt + 1000 / FPS);

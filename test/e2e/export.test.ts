@@ -72,9 +72,9 @@ describe('export', { timeout: 300_000 }, () => {
     for (let i = 0; i < HZ * SECONDS; i++) {
       const event: AffectEvent = affectEvent(ROOM, 'peer-1', faces, startedAt + (i * 1000) / HZ);
       writer.enqueue(sessionId, event);
-      if (writer.queued >= 5_000) writer.flush();
+      if (writer.queued >= 5_000) await writer.flush();
     }
-    writer.flush();
+    await writer.flush();
     store.addMarker(sessionId, startedAt + 60_000, 'task 2 start', '+1 said "go", then left');
     store.endSession(sessionId, startedAt + SECONDS * 1000);
   });

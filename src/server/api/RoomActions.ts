@@ -31,11 +31,11 @@ export class RoomActions {
     return recorder.current(room) ?? store.sessions(room)[0];
   }
 
-  history(room: string, query: unknown): SessionHistory {
+  async history(room: string, query: unknown): Promise<SessionHistory> {
     const q = parseOrThrow(HistoryQuerySchema, query ?? {}, 'query');
     const { store, writer } = this.#recording;
     // Queued events belong to the session so far: write them first.
-    writer.flush();
+    await writer.flush();
     const session = this.session(room, q.session) ?? null;
     if (!session) return { session: null, events: [], markers: [], alerts: [], participants: [], rules: this.rules(room), truncated: false };
     const bodies = (
@@ -78,7 +78,7 @@ export class RoomActions {
     return this.#recording.recorder.addMarker(room, body);
   }
 
-  start(room: string): SessionInfo {
+  start(room: string): Promise<SessionInfo> {
     const { consents, recorder } = this.#recording;
     const peers = [...(this.#rooms.get(room)?.peers.values() ?? [])].filter((p) => consents.isGranted(p.id));
     return recorder.start(
@@ -87,7 +87,7 @@ export class RoomActions {
     );
   }
 
-  stop(room: string): SessionInfo | null {
+  stop(room: string): Promise<SessionInfo | null> {
     return this.#recording.recorder.stop(room);
   }
 

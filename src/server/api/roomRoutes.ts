@@ -58,7 +58,7 @@ export function registerRoomRoutes(api: FastifyInstance, deps: RoomRouteDeps): v
     return { sessions: actions.sessions(room) };
   });
   api.post('/rooms/:room/sessions/start', (req) => actions.start(roomOf(req, READERS)));
-  api.post('/rooms/:room/sessions/stop', (req) => ({ session: actions.stop(roomOf(req, READERS)) }));
+  api.post('/rooms/:room/sessions/stop', async (req) => ({ session: await actions.stop(roomOf(req, READERS)) }));
   api.get('/rooms/:room/history', (req) => {
     const room = roomOf(req, READERS);
     return actions.history(room, query(req));
@@ -84,14 +84,14 @@ export function registerRoomRoutes(api: FastifyInstance, deps: RoomRouteDeps): v
     return reply.code(201).send(minted);
   });
 
-  api.get('/rooms/:room/events', (req, reply) => {
+  api.get('/rooms/:room/events', async (req, reply) => {
     const room = roomOf(req, READERS);
     const q = parseOrThrow(ExportQuerySchema, query(req), 'query');
     const from = toMs(q.from);
     const to = toMs(q.to);
     if (from !== undefined && to !== undefined && from > to) throw new AffectcastError('BAD_REQUEST', 'from: must not be after to');
     // The whole recording of the room, or one session; queued events are written first.
-    recording.writer.flush();
+    await recording.writer.flush();
     const sessions = q.session ? [recording.store.roomSession(room, q.session)] : actions.sessions(room).reverse();
     const name = `affectcast-${room}-${q.session ?? 'all'}.${q.format}`;
     const stream = Readable.from(

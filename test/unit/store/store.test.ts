@@ -26,7 +26,7 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('store', { timeout: 30_000 }, () => {
-  it('opens one WAL database at the latest schema version, and reopens it unchanged', () => {
+  it('opens one WAL database at the latest schema version, and reopens it unchanged', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
     assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
@@ -39,7 +39,7 @@ describe('store', { timeout: 30_000 }, () => {
     again.close();
   });
 
-  it('refuses a database from a newer version', () => {
+  it('refuses a database from a newer version', async () => {
     using tmp = tempDir();
     Store.open(tmp.dir).close();
     const raw = new Database(`${tmp.dir}/affectcast.db`);
@@ -48,10 +48,10 @@ describe('store', { timeout: 30_000 }, () => {
     assert.throws(() => Store.open(tmp.dir), /newer than this affectcast/);
   });
 
-  it('records events of an open session in batches, and none after a stop', () => {
+  it('records events of an open session in batches, and none after a stop', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
-    const writer = new EventWriter(store, { queueLimit: 1000, flushMs: 10_000, logger: log });
+    const writer = await EventWriter.open(store, { queueLimit: 1000, flushMs: 10_000, logger: log });
     const recorder = new SessionRecorder(store, writer, log);
     recorder.record(event('r1', 'p1', 1, [face(0, 0.5)])); // no session yet: not recorded
     recorder.participantAnalysed('r1', 'p1', 'Ana');
@@ -61,7 +61,7 @@ describe('store', { timeout: 30_000 }, () => {
     for (let i = 0; i < 5; i++) recorder.record(event('r1', 'p1', session.startedAt + i * 100, [face(0, 0.1 * i)]));
     assert.equal(store.session(session.id)?.events, 0, 'written only at flush');
     assert.equal(writer.queued, 5);
-    const stopped = recorder.stop('r1');
+    const stopped = await recorder.stop('r1');
     assert.equal(stopped?.events, 5, 'the stop writes what was queued');
     assert.ok(stopped?.endedAt);
     recorder.record(event('r1', 'p1', Date.now(), [face(0, 0)]));
@@ -73,35 +73,72 @@ describe('store', { timeout: 30_000 }, () => {
     const next = recorder.current('r1');
     assert.ok(next && next.id !== session.id);
     assert.deepEqual(store.participants(next.id), [{ peerId: 'p2', displayName: 'Bo' }]);
-    recorder.close();
+    await recorder.close();
     store.close();
   });
 
-  it('drops events beyond the queue limit, counts every one and logs once per episode', () => {
+  it('drops events beyond the queue limit, counts every one and logs once per episode', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
     const warnings: string[] = [];
     const logger = { ...log, child: () => ({ ...log, warn: (_o: unknown, m: string) => warnings.push(m), error: () => undefined }) } as unknown as typeof log;
     let counted = 0;
-    const writer = new EventWriter(store, { queueLimit: 10, flushMs: 10_000, logger, onDrop: (n) => (counted += n) });
+    const writer = await EventWriter.open(store, { queueLimit: 10, flushMs: 10_000, logger, onDrop: (n) => (counted += n) });
     const s = store.startSession('r', 'manual');
     for (let i = 0; i < 25; i++) writer.enqueue(s.id, event('r', 'p', s.startedAt + i, []));
     assert.equal(writer.queued, 10);
     assert.equal(writer.dropped, 15);
     assert.equal(counted, 15);
     assert.equal(warnings.filter((w) => w.includes('queue full')).length, 1);
-    assert.equal(writer.flush(), 10);
+    await writer.flush();
+    assert.equal(writer.written, 10);
     assert.equal(store.session(s.id)?.events, 10);
-    writer.close();
+    await writer.close();
     store.close();
   });
 
-  it('refuses a bad marker with BAD_REQUEST naming the field and writes nothing', () => {
+  it('a stalled disk stalls only the writer thread: the event loop goes on, in-flight events count toward the bound', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
-    const recorder = new SessionRecorder(store, new EventWriter(store, { queueLimit: 10, flushMs: 1000, logger: log }), log);
+    let counted = 0;
+    const writer = await EventWriter.open(store, { queueLimit: 100, flushMs: 5, logger: log, onDrop: (n) => (counted += n) });
+    const s = store.startSession('r', 'manual');
+    // Another connection holds the write lock: the writer's commit waits, as on a disk that does not answer.
+    const blocker = new Database(store.file);
+    blocker.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 0; i < 60; i++) writer.enqueue(s.id, event('r', 'p', s.startedAt + i, []));
+      const posted = writer.flush();
+      const lags: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        lags.push(performance.now() - t0 - 10);
+      }
+      assert.ok(Math.max(...lags) < 200, `the event loop kept running (worst timer lag ${Math.max(...lags).toFixed(0)} ms)`);
+      for (let i = 0; i < 60; i++) writer.enqueue(s.id, event('r', 'p', s.startedAt + 100 + i, []));
+      assert.equal(writer.dropped, 20, '60 in flight + 40 queued reach the bound of 100');
+      assert.equal(counted, 20);
+      assert.equal(store.session(s.id)?.events, 0, 'nothing committed while the disk is stalled');
+      blocker.exec('ROLLBACK');
+      await posted;
+      await writer.flush();
+    } finally {
+      if (blocker.inTransaction) blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    assert.equal(writer.written, 100);
+    assert.equal(store.session(s.id)?.events, 100);
+    await writer.close();
+    store.close();
+  });
+
+  it('refuses a bad marker with BAD_REQUEST naming the field and writes nothing', async () => {
+    using tmp = tempDir();
+    const store = Store.open(tmp.dir);
+    const recorder = new SessionRecorder(store, await EventWriter.open(store, { queueLimit: 10, flushMs: 1000, logger: log }), log);
     assert.match(codeOf(() => recorder.addMarker('r', { label: 'task 1' })), /^NOT_FOUND/);
-    const session = recorder.start('r', []);
+    const session = await recorder.start('r', []);
     assert.match(codeOf(() => recorder.addMarker('r', { label: '' })), /^BAD_REQUEST: label:/);
     assert.match(codeOf(() => recorder.addMarker('r', { label: 'x'.repeat(201) })), /^BAD_REQUEST: label:/);
     assert.match(codeOf(() => recorder.addMarker('r', { label: 'a\u0007b' })), /^BAD_REQUEST: label:/);
@@ -112,25 +149,26 @@ describe('store', { timeout: 30_000 }, () => {
     const marker = recorder.addMarker('r', { label: '  task 2 start ', note: 'second task' });
     assert.equal(marker.label, 'task 2 start');
     assert.deepEqual(store.markers(session.id), [marker]);
-    recorder.close();
+    await recorder.close();
     store.close();
   });
 
-  it('ends sessions a crashed run left open, at their last event', () => {
+  it('ends sessions a crashed run left open, at their last event', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
     const s = store.startSession('r', 'auto', 1_000);
-    const writer = new EventWriter(store, { queueLimit: 10, flushMs: 1000, logger: log });
+    const writer = await EventWriter.open(store, { queueLimit: 10, flushMs: 1000, logger: log });
     writer.enqueue(s.id, event('r', 'p', 5_000, []));
-    writer.flush();
+    await writer.close();
     store.close(); // no endSession: as after a crash
     const reopened = Store.open(tmp.dir);
-    new SessionRecorder(reopened, new EventWriter(reopened, { queueLimit: 10, flushMs: 1000, logger: log }), log);
+    const recorder = new SessionRecorder(reopened, await EventWriter.open(reopened, { queueLimit: 10, flushMs: 1000, logger: log }), log);
     assert.equal(reopened.session(s.id)?.endedAt, 5_000);
+    await recorder.close();
     reopened.close();
   });
 
-  it('retention deletes sessions that ended more than N days ago (events, markers, alerts with them) and keeps open ones', () => {
+  it('retention deletes sessions that ended more than N days ago (events, markers, alerts with them) and keeps open ones', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
     const day = 86_400_000;
@@ -154,7 +192,7 @@ describe('store', { timeout: 30_000 }, () => {
     store.close();
   });
 
-  it('keeps revocations', () => {
+  it('keeps revocations', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
     store.recordToken({ id: 'abcdefgh1', room: 'r', role: 'overlay', expiresAt: Date.now() + 1000 });
