@@ -44,7 +44,7 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
   const sockets: Socket[] = [];
 
   before(async () => {
-    t = await startTestApp({ config: { server: { tokenFailuresPerMinute: 10_000 } } });
+    t = await startTestApp({ config: { server: { tokenFailuresPerMinute: 10_000, allowedOrigins: ['https://studio.example'] } } });
     joinParticipants(t.app, ROOM, { 'peer-a': 'Ana' });
     analysed(t.app, ROOM, { 'peer-a': 'Ana' });
     for (let i = 0; i < 5; i++) t.app.hub.publish(affectEvent(ROOM, 'peer-a', [face({ valence: -0.2 })], Date.now() + i));
@@ -159,6 +159,15 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.equal(evil.headers.get('access-control-allow-origin'), null);
     const own = await call(t, 'GET', `/api/rooms/${ROOM}/sessions`, { token, headers: { origin: t.baseUrl } });
     assert.equal(own.status, 200);
+    assert.equal(own.headers.get('access-control-allow-origin'), null, 'same origin needs no CORS');
+    const studio = await call(t, 'GET', `/api/rooms/${ROOM}/sessions`, { token, headers: { origin: 'https://studio.example' } });
+    assert.equal(studio.status, 200, 'a configured origin');
+    assert.equal(studio.headers.get('access-control-allow-origin'), 'https://studio.example');
+    const preflight = await call(t, 'OPTIONS', `/api/rooms/${ROOM}/markers`, { headers: { origin: 'https://studio.example', 'access-control-request-method': 'POST' } });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    assert.equal((await call(t, 'OPTIONS', `/api/rooms/${ROOM}/markers`, { headers: { origin: 'http://evil.example' } })).status, 403);
+    assert.match(await (await fetch(`${t.baseUrl}/metrics`)).text(), /affectcast_recording_dropped_total 0/);
     assert.match(own.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.equal(own.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(own.headers.get('x-frame-options'), 'DENY');

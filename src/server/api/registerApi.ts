@@ -1,6 +1,6 @@
 // The REST API under /api: per-IP rate limit (@fastify/rate-limit), only the server's own origin (and the
 // configured ones) may call it from a browser, JSON errors `{ code, message }` with the catalogue's codes.
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { AffectcastError } from '../../contracts/errors.js';
 import { sendError, STATUS_OF } from './httpAuth.js';
@@ -24,9 +24,20 @@ function toAffectcastError(error: FastifyError): AffectcastError {
 export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise<void> {
   await http.register(
     async (api) => {
-      api.addHook('onRequest', async (req: FastifyRequest) => {
+      api.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
         const origin = req.headers.origin;
         if (!deps.originAllowed(origin, req.headers.host)) throw new AffectcastError('FORBIDDEN', 'origin: this origin may not call the API');
+        if (origin === undefined || sameHost(origin, req.headers.host)) return;
+        // A configured other origin: CORS headers, and preflights answered here.
+        reply.header('access-control-allow-origin', origin).header('vary', 'origin');
+        if (req.method === 'OPTIONS') {
+          await reply
+            .code(204)
+            .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+            .header('access-control-allow-headers', 'authorization, content-type')
+            .header('access-control-max-age', '600')
+            .send();
+        }
       });
       await api.register(rateLimit, {
         global: true,
@@ -61,9 +72,10 @@ export async function registerApi(http: FastifyInstance, deps: ApiDeps): Promise
 /** The server's own origin (as the browser reached it, Host header) and the configured ones; no Origin = not a browser page. */
 export function originPolicy(allowed: readonly string[], publicUrl: string | undefined): ApiDeps['originAllowed'] {
   const fixed = new Set([...allowed, ...(publicUrl ? [publicUrl] : [])].map((u) => new URL(u).origin));
-  return (origin, host) => {
-    if (origin === undefined) return true;
-    if (fixed.has(origin)) return true;
-    return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
-  };
+  return (origin, host) => origin === undefined || fixed.has(origin) || sameHost(origin, host);
+}
+
+/** The page that sends the request was served by this server (its origin is the Host it asked). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
