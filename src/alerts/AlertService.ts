@@ -53,7 +53,7 @@ export class AlertService extends EnhancedEventEmitter<AlertServiceEvents> {
   }
 
   /** Evaluates one published event; never throws (a failed alert write is logged). */
-  evaluate(event: AffectEvent, displayName: string): void {
+  evaluate(event: AffectEvent, nameOf: (peerId: string) => string): void {
     const sessionId = this.#recorder.currentId(event.roomId);
     if (!sessionId) return;
     let engine = this.#engines.get(event.roomId);
@@ -62,6 +62,7 @@ export class AlertService extends EnhancedEventEmitter<AlertServiceEvents> {
       this.#engines.set(event.roomId, engine);
     }
     for (const fired of engine.evaluate(event, this.rules(event.roomId))) {
+      const displayName = nameOf(fired.peerId);
       const who = fired.faceId === null ? displayName : `${displayName}, face ${fired.faceId}`;
       try {
         const alert = this.#store.addAlert({

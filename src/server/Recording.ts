@@ -76,7 +76,8 @@ export class Recording {
     hub.admit = (event) => this.consents.isGranted(event.peerId);
     const onAffect = (event: Parameters<AffectHub['publish']>[0]) => {
       this.recorder.record(event);
-      this.alerts.evaluate(event, names.get(event.peerId) ?? '');
+      // Only read when a rule fires: the SFU's name, else the hub's participant list.
+      this.alerts.evaluate(event, (peerId) => names.get(peerId) ?? hub.state(event.roomId).participants.find((p) => p.peerId === peerId)?.displayName ?? '');
     };
     const onStreamEnded = ({ roomId, producerId }: { roomId: string; producerId: string }) => this.alerts.streamEnded(roomId, producerId);
     hub.on('affect', onAffect);

@@ -271,6 +271,28 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.deepEqual((await call(t, 'GET', `/api/rooms/${ROOM}/rules`, { token })).body.rules, rulesBefore, 'rules unchanged');
   });
 
+  it('a configured rule fires an alert: recorded with its time and participant, pushed on /session, exported', async () => {
+    const token = t.token('dashboard', ROOM);
+    const rules = [{ id: 'sad', kind: 'valence-below', threshold: -0.5, forS: 1 }];
+    const put = await call(t, 'PUT', `/api/rooms/${ROOM}/rules`, { token, body: rules });
+    assert.deepEqual(put.body.rules, rules);
+    const socket = connect(`${t.baseUrl}/session`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    sockets.push(socket);
+    const alerts: Array<{ ruleId: string; at: number; displayName: string; message: string }> = [];
+    socket.on('alert', (a) => alerts.push(a));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const t0 = Date.now();
+    for (let i = 0; i <= 15; i++) t.app.hub.publish(affectEvent(ROOM, 'peer-a', [face({ valence: -0.8 })], t0 + i * 100));
+    await until(() => alerts.length === 1, 5_000, 'the alert pushed');
+    assert.equal(alerts[0]?.at, t0 + 1000, 'when the condition had held for 1 s');
+    assert.equal(alerts[0]?.displayName, 'Ana');
+    assert.match(alerts[0]?.message ?? '', /^valence below -0.5 for 1 s \(Ana, face 0\)$/);
+    const listed = (await call(t, 'GET', `/api/rooms/${ROOM}/alerts`, { token })).body.alerts as unknown[];
+    assert.equal(listed.length, 1);
+    const csv = await (await fetch(`${t.baseUrl}/api/rooms/${ROOM}/events?token=${encodeURIComponent(token)}`)).text();
+    assert.match(csv, /\r\nalert,[^\r]*,peer-a,Ana,,0,[^\r]*,sad,"valence below -0\.5 for 1 s \(Ana, face 0\)"\r\n/, 'quoted: the message has a comma');
+  });
+
   it('markers, rules, start/stop and history work over REST and /session alike', async () => {
     const token = t.token('dashboard', ROOM);
     const socket = connect(`${t.baseUrl}/session`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
@@ -285,7 +307,7 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     assert.deepEqual([ack.ok, ack.error?.code], [false, 'BAD_REQUEST']);
     const history = (await socket.timeout(5_000).emitWithAck('history', {})) as { ok: true; data: { events: unknown[]; markers: unknown[]; participants: unknown[] } };
     assert.ok(history.ok);
-    assert.equal(history.data.events.length, 5);
+    assert.equal(history.data.events.length, 5 + 16);
     assert.equal(history.data.markers.length, 1);
     assert.deepEqual(history.data.participants, [{ peerId: 'peer-a', displayName: 'Ana' }]);
     const started = await call(t, 'POST', `/api/rooms/${ROOM}/sessions/start`, { token, headers: { 'content-type': 'application/json' } });
@@ -297,7 +319,7 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     const sessions = (await call(t, 'GET', `/api/rooms/${ROOM}/sessions`, { token })).body.sessions as Array<{ events: number; markers: number; endedAt: number | null }>;
     assert.equal(sessions.length, 2);
     assert.ok(sessions.every((s) => s.endedAt !== null));
-    assert.deepEqual(sessions.map((s) => [s.events, s.markers]), [[0, 0], [5, 1]]);
+    assert.deepEqual(sessions.map((s) => [s.events, s.markers]), [[0, 0], [21, 1]]);
   });
 });
 
