@@ -30,6 +30,8 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   readonly #open = new Map<string, { id: string; startedAt: number }>();
   /** Rooms whose session a dashboard stopped: no auto start until the room closes. */
   readonly #stopped = new Set<string>();
+  /** Sessions being ended (their queued events still being written). */
+  readonly #ending = new Set<Promise<unknown>>();
   #closed = false;
 
   constructor(store: Store, writer: EventWriter, logger: Logger) {
@@ -86,7 +88,9 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   /** The room emptied: its session ends, and the next publisher starts a new one. */
   roomClosed(room: string): void {
     this.#stopped.delete(room);
-    void this.#end(room);
+    const ending = this.#end(room).catch((error: unknown) => this.#log.error({ err: error, room }, 'could not end a session'));
+    this.#ending.add(ending);
+    void ending.finally(() => this.#ending.delete(ending));
   }
 
   /** Validates and records a marker in the room's open session. */
@@ -108,7 +112,7 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#open.keys()].map((room) => this.#end(room)));
+    await Promise.all([...[...this.#open.keys()].map((room) => this.#end(room)), ...this.#ending]);
     await this.#writer.close();
   }
 

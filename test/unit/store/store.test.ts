@@ -77,6 +77,22 @@ describe('store', { timeout: 30_000 }, () => {
     store.close();
   });
 
+  it('a session whose room closes just before shutdown is still ended, with its events written', async () => {
+    using tmp = tempDir();
+    const store = Store.open(tmp.dir);
+    const recorder = new SessionRecorder(store, await EventWriter.open(store, { queueLimit: 100, flushMs: 10_000, logger: log }), log);
+    recorder.participantAnalysed('r', 'p', 'Ana');
+    const id = recorder.currentId('r');
+    assert.ok(id);
+    for (let i = 0; i < 3; i++) recorder.record(event('r', 'p', Date.now() + i, []));
+    recorder.roomClosed('r');
+    await recorder.close();
+    const session = store.session(id);
+    assert.ok(session?.endedAt, 'ended');
+    assert.equal(session.events, 3);
+    store.close();
+  });
+
   it('drops events beyond the queue limit, counts every one and logs once per episode', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
