@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database, { type Database as Db } from 'better-sqlite3';
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { AffectcastError } from '../contracts/errors.js';
 import type { RoomPurpose } from '../contracts/consent.js';
 import type { Alert, AlertRule, Marker, SessionInfo } from '../contracts/session.js';
@@ -57,6 +57,7 @@ export class Store {
   readonly file: string;
   readonly db: Db;
   #closed = false;
+  #isRevoked: Statement | undefined;
 
   private constructor(file: string, db: Db) {
     this.file = file;
@@ -247,6 +248,8 @@ export class Store {
   isRevoked(id: string): boolean {
     // Fail closed: a closing server admits nobody.
     if (this.#closed) return true;
-    return this.db.prepare('SELECT 1 FROM revoked_tokens WHERE id = ?').get(id) !== undefined;
+    // Checked on every page, request and socket: prepared once.
+    this.#isRevoked ??= this.db.prepare('SELECT 1 FROM revoked_tokens WHERE id = ?');
+    return this.#isRevoked.get(id) !== undefined;
   }
 }
