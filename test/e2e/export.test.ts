@@ -13,7 +13,7 @@ import vm from 'node:vm';
 import type { AffectEvent } from '../../src/contracts/affect.js';
 import { EXPORT_COLUMNS } from '../../src/store/export/columns.js';
 import { affectEvent, face } from '../support/affectEvents.js';
-import { REPO_ROOT, startTestApp, type TestApp } from '../support/index.js';
+import { REPO_ROOT, startTestApp, until, type TestApp } from '../support/index.js';
 
 const ROOM = 'study';
 const HZ = 10;
@@ -101,6 +101,29 @@ describe('export', { timeout: 300_000 }, () => {
     assert.equal(cells[EXPORT_COLUMNS.indexOf('ms_since_session_start')], '0');
     assert.ok(r.head.includes(`"'=HYPERLINK(""http://x"",""Zoë"")"`), 'the name is quoted and cannot run as a formula');
     assert.ok(r.tail.endsWith('\r\n'));
+  });
+
+  it('a client that goes away mid-export releases the export\'s database connection', async () => {
+    const { store } = t.app.recording;
+    // A reader's snapshot keeps a TRUNCATE checkpoint from completing (busy = 1): that shows whether the
+    // export's read connection is still open.
+    const checkpointBusy = () => {
+      store.db.pragma('busy_timeout = 0'); // answer at once rather than wait for the reader
+      try {
+        return (store.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]?.busy;
+      } finally {
+        store.db.pragma('busy_timeout = 5000');
+      }
+    };
+    store.db.prepare('INSERT INTO markers (session_id, at, label) VALUES (?, ?, ?)').run(sessionId, startedAt + 1, 'wal');
+    const req = http.get(`${t.baseUrl}/api/rooms/${ROOM}/events?session=${sessionId}&token=${token()}`);
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.once('response', resolve));
+    await new Promise((resolve) => res.once('data', resolve));
+    res.pause();
+    store.db.prepare('DELETE FROM markers WHERE label = ?').run('wal');
+    assert.equal(checkpointBusy(), 1, 'the export holds its snapshot while the client is there');
+    req.destroy();
+    await until(() => checkpointBusy() === 0, 10_000, 'the export connection closed after the client left');
   });
 
   it('puts markers on the timeline, filters by time, and writes JSON lines', async () => {
