@@ -11,7 +11,9 @@ const out = path.resolve(root, process.env.AFFECTCAST_WEB_OUT ?? path.join('dist
 const pages = fs.readdirSync(webSrc).filter((d) => fs.existsSync(path.join(webSrc, d, 'main.ts')));
 
 fs.mkdirSync(path.join(out, 'assets'), { recursive: true });
-await build({
+// A page whose script imports CSS (the dashboard: its own and uPlot's) gets <page>.css from esbuild;
+// the others have their style.css copied as is.
+const result = await build({
   entryPoints: Object.fromEntries(pages.map((p) => [p, path.join(webSrc, p, 'main.ts')])),
   bundle: true,
   format: 'esm',
@@ -20,10 +22,12 @@ await build({
   sourcemap: true,
   outdir: path.join(out, 'assets'),
   logLevel: 'warning',
+  metafile: true,
 });
+const emitted = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
 for (const p of pages) {
   fs.copyFileSync(path.join(webSrc, p, 'index.html'), path.join(out, `${p}.html`));
   const css = path.join(webSrc, p, 'style.css');
-  if (fs.existsSync(css)) fs.copyFileSync(css, path.join(out, 'assets', `${p}.css`));
+  if (fs.existsSync(css) && !emitted.has(path.join(out, 'assets', `${p}.css`))) fs.copyFileSync(css, path.join(out, 'assets', `${p}.css`));
 }
 console.error(`[bundle] ${pages.join(', ')} → ${path.relative(root, out)}`);

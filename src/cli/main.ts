@@ -1,4 +1,4 @@
-// `affectcast <command>`: serve, analyze <file>, bench, models <build|list|verify>.
+// `affectcast <command>`: serve, analyze <file>, bench, token, export, models <build|list|verify>.
 // Exit codes: 0 ok, 1 failure (with one clear message), 2 usage error.
 import { AffectcastError } from '../contracts/errors.js';
 import { serveCommand } from './serve.js';
@@ -14,6 +14,10 @@ commands:
         analyse a video file and print one AffectEvent per analysed frame as JSON lines
   bench [--input FILE] [--frames 60] [--streams 1,2,4] [--out FILE]
         measure the analyzer on this machine (stages, streams per machine, the paper's network) as JSON
+  token --room R --role publish|overlay|dashboard|admin [--ttl 1d] [--label TEXT] [--data-dir DIR]
+        mint a token (printed with its id and page URL); token revoke ID revokes one
+  export --room R [--session S] [--format csv|jsonl] [--from T] [--to T] --out FILE [--data-dir DIR]
+        write a room's recording (as GET /api/rooms/:room/events) to a file
   models <build|list|verify>
         convert the ONNX models (npm packages, the vendored MediaPipe bundle), list them, or check them against their manifests
 
@@ -30,6 +34,14 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'analyze': {
         const { analyzeCommand } = await import('./analyze.js');
         return await analyzeCommand(rest);
+      }
+      case 'token': {
+        const { tokenCommand } = await import('./token.js');
+        return await tokenCommand(rest);
+      }
+      case 'export': {
+        const { exportCommand } = await import('./export.js');
+        return await exportCommand(rest);
       }
       case 'bench': {
         const { benchCommand } = await import('./bench.js');

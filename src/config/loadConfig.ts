@@ -26,6 +26,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_MODELS_DIR', 'models.dir', 'string'],
   ['AFFECTCAST_ALLOW_UNTRAINED', 'models.allowUntrained', 'boolean'],
   ['AFFECTCAST_INFERENCE_THREADS', 'models.inferenceThreads', 'number'],
+  ['AFFECTCAST_RETENTION_DAYS', 'store.retentionDays', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],
 ];
 

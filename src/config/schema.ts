@@ -3,6 +3,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ROOM_PURPOSES } from '../contracts/consent.js';
+import { AlertRulesSchema } from '../contracts/session.js';
 
 const port = z.number().int().min(0).max(65535);
 const portRange = z
@@ -25,6 +27,10 @@ export const ConfigSchema = z
          * upgrade from any other Origin is refused: a page elsewhere cannot ride a user's link.
          */
         allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path')).max(64).default([]),
+        /** REST requests per IP per minute (@fastify/rate-limit). */
+        rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
+        /** Refused tokens per IP per minute before that IP is refused everything (429) for the rest of the minute. */
+        tokenFailuresPerMinute: z.number().int().min(1).max(10_000).default(20),
       })
       .strict()
       .prefault({}),
@@ -109,6 +115,53 @@ export const ConfigSchema = z
          * on the calling thread, so 0 (in-process) blocks the event loop while a model runs.
          */
         inferenceThreads: z.number().int().min(0).max(64).default(Math.max(1, os.availableParallelism())),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        /** Recorded sessions older than this are deleted (checked at start and hourly). 0 keeps nothing once ended. */
+        retentionDays: z.number().min(0).max(3650).default(30),
+        /** AffectEvents waiting to be written; beyond this, new ones are dropped (counted) rather than stall analysis. */
+        queueLimit: z.number().int().min(10).max(1_000_000).default(20_000),
+        /** How often queued events are written, in one transaction. */
+        flushMs: z.number().int().min(10).max(10_000).default(250),
+      })
+      .strict()
+      .prefault({}),
+    policy: z
+      .object({
+        /**
+         * Purposes that must not be analysed. The shipped (EU) policy refuses workplace and education, per the
+         * AI Act Art. 5(1)(f), unless the room declares a medical or safety reason.
+         */
+        refusedPurposes: z.array(z.enum(ROOM_PURPOSES)).default(['workplace', 'education']),
+        medicalOrSafetyException: z.boolean().default(true),
+        /** Purpose of rooms that nobody declared (config rooms or PUT /api/rooms/:room). */
+        defaultPurpose: z.enum(ROOM_PURPOSES).default('other'),
+      })
+      .strict()
+      .prefault({}),
+    /** Declared rooms: purpose and alert rules by room name (the admin API can change both later). */
+    rooms: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room names use letters, digits, _ and - (at most 64)'),
+        z
+          .object({
+            purpose: z.enum(ROOM_PURPOSES),
+            medicalOrSafety: z.boolean().default(false),
+            rules: AlertRulesSchema.optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    alerts: z
+      .object({
+        /** Rules of rooms that have none of their own. */
+        defaultRules: AlertRulesSchema.default([
+          { id: 'low-valence', kind: 'valence-below', threshold: -0.5, forS: 10 },
+          { id: 'face-lost', kind: 'face-lost', forS: 30 },
+        ]),
       })
       .strict()
       .prefault({}),

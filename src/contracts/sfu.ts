@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
 import type { AckCallback } from './ack.js';
 import type { ErrorPayload } from './errors.js';
+import { ConsentRequestSchema, type ConsentInfo, type ConsentState } from './consent.js';
 
 export const SFU_NAMESPACE = '/sfu';
 
@@ -26,6 +27,10 @@ export const SfuRequestSchemas = {
   consume: z.object({ transportId: id, producerId: id, rtpCapabilities: mediaObject }).strict(),
   resume: z.object({ consumerId: id }).strict(),
   leave: z.object({}).strict(),
+  /** The consent text and this participant's answer so far (before or after join). */
+  consentInfo: z.object({}).strict(),
+  /** Grant or withdraw consent to analysis; nothing of this participant is forked before a grant. */
+  consent: ConsentRequestSchema,
 } as const;
 
 export type SfuRequestName = keyof typeof SfuRequestSchemas;
@@ -66,6 +71,8 @@ export interface SfuResponses {
   consume: ConsumerInfo;
   resume: Record<string, never>;
   leave: Record<string, never>;
+  consentInfo: ConsentInfo;
+  consent: ConsentState;
 }
 
 export type SfuClientToServerEvents = {

@@ -19,6 +19,8 @@ interface RoomEntry {
 
 export class AffectHub extends EnhancedEventEmitter<AffectHubEvents> {
   readonly #rooms = new Map<string, RoomEntry>();
+  /** When set, events it refuses are dropped (e.g. of a participant who just withdrew consent, still in flight). */
+  admit: ((event: AffectEvent) => boolean) | undefined;
 
   #room(roomId: string): RoomEntry {
     let entry = this.#rooms.get(roomId);
@@ -39,6 +41,7 @@ export class AffectHub extends EnhancedEventEmitter<AffectHubEvents> {
   }
 
   publish(event: AffectEvent): void {
+    if (this.admit && !this.admit(event)) return;
     this.#room(event.roomId).latest.set(event.producerId, event);
     this.safeEmit('affect', event);
   }

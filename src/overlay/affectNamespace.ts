@@ -1,7 +1,8 @@
-// socket.io /affect: read-only AffectEvents of the one room named by the client's overlay or dashboard token.
+// socket.io /affect: read-only AffectEvents of the one room named by the client's overlay, dashboard or admin token.
 // Events travel through socket.io rooms, so the Redis adapter can later spread them across server nodes.
 import type { Namespace } from 'socket.io';
 import type { AffectClientToServerEvents, AffectServerToClientEvents } from '../contracts/overlay.js';
+import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../auth/tokens.js';
 import type { Logger } from '../log/logger.js';
 import { requireToken, type AuthedSocketData } from '../server/socketAuth.js';
@@ -12,9 +13,15 @@ export type AffectNamespace = Namespace<AffectClientToServerEvents, AffectServer
 const channel = (roomId: string): string => `room:${roomId}`;
 
 /** Wires the hub into the namespace; returns a function that unwires it. */
-export function attachAffectNamespace(namespace: AffectNamespace, hub: AffectHub, tokens: TokenIssuer, logger: Logger): () => void {
+export function attachAffectNamespace(
+  namespace: AffectNamespace,
+  hub: AffectHub,
+  tokens: TokenIssuer,
+  logger: Logger,
+  failures?: FailureLimiter,
+): () => void {
   const log = logger.child({ component: 'affect-namespace' });
-  requireToken(namespace, tokens, ['overlay', 'dashboard'], log);
+  requireToken(namespace, tokens, ['overlay', 'dashboard', 'admin'], log, failures);
 
   namespace.on('connection', (socket) => {
     const { room } = socket.data.claims;

@@ -2,12 +2,16 @@
 // them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
 import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
 import { Server as SocketIoServer } from 'socket.io';
 import { PROJECT_ROOT } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
 import { SFU_NAMESPACE } from '../contracts/sfu.js';
 import { AFFECT_NAMESPACE } from '../contracts/overlay.js';
-import { TokenIssuer, type TokenScope } from '../auth/tokens.js';
+import { SESSION_NAMESPACE } from '../contracts/session.js';
+import { FailureLimiter } from '../auth/FailureLimiter.js';
+import { TokenIssuer, type TokenRole } from '../auth/tokens.js';
+import { HttpAuth } from './api/httpAuth.js';
 import { loadOrCreateSecret } from '../auth/secret.js';
 import type { Logger } from '../log/logger.js';
 import { AffectHub } from '../overlay/AffectHub.js';
@@ -18,14 +22,18 @@ import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachS
 import { peerChannel } from '../sfu/signalling/SfuSession.js';
 import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
 import { closeWithNotice, refuseNamespace } from './socketAuth.js';
-import { originAllowed } from './originCheck.js';
 import { AnalyzerService } from '../analyzer/AnalyzerService.js';
 import { ForkManager } from '../analyzer/fork/ForkManager.js';
 import type { AnalysisProfile } from '../analyzer/profiles/AnalysisProfile.js';
 import { loadProfile } from '../analyzer/profiles/loadProfile.js';
 import { Metrics } from './metrics.js';
-import { registerPages } from './pages.js';
 import { registerHealth, type HealthStatus } from './health.js';
+import { Recording } from './Recording.js';
+import { RoomActions } from './api/RoomActions.js';
+import { TokenMinter } from './api/TokenMinter.js';
+import { originPolicy, registerApi } from './api/registerApi.js';
+import { attachSessionNamespace, type SessionNamespace } from './sessionNamespace.js';
+import { CONTENT_SECURITY_POLICY, registerPages } from './pages.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -42,6 +50,8 @@ export class App {
   readonly metrics: Metrics;
   readonly hub: AffectHub;
   readonly rooms: RoomRegistry;
+  readonly recording: Recording;
+  readonly minter: TokenMinter;
   readonly #logger: Logger;
   readonly #http: FastifyInstance;
   readonly #io: SocketIoServer;
@@ -62,6 +72,8 @@ export class App {
     hub: AffectHub;
     pool: WorkerPool;
     rooms: RoomRegistry;
+    recording: Recording;
+    minter: TokenMinter;
     profile: AnalysisProfile;
     forks: ForkManager;
     analyzer: AnalyzerService;
@@ -77,6 +89,8 @@ export class App {
     this.hub = parts.hub;
     this.#pool = parts.pool;
     this.rooms = parts.rooms;
+    this.recording = parts.recording;
+    this.minter = parts.minter;
     this.#profile = parts.profile;
     this.#forks = parts.forks;
     this.#analyzer = parts.analyzer;
@@ -98,11 +112,16 @@ export class App {
     // Everything built so far is closed again if a later step fails: a failed start leaks no worker or port.
     const undo: Array<() => Promise<unknown>> = [() => profile.close()];
     try {
+      // The store before any media: consent gates the forks, and revoked tokens are refused from the start.
+      const recording = await Recording.open(config, metrics, logger);
+      undo.unshift(() => recording.close());
+      tokens.useRevocations(recording.store);
+      const failures = new FailureLimiter(config.server.tokenFailuresPerMinute);
       const pool = await WorkerPool.create({ size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel }, logger);
       undo.unshift(() => pool.close());
       const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), metrics, logger);
       undo.unshift(() => rooms.close());
-      const forks = new ForkManager({ rooms, analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, metrics });
+      const forks = new ForkManager({ rooms, analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, metrics, filter: recording.forkFilter });
       undo.unshift(() => forks.close());
       const analyzer = new AnalyzerService({ forks, profile, hub, metrics, logger });
       undo.unshift(async () => analyzer.close());
@@ -113,6 +132,7 @@ export class App {
         logController: new LogController({ disableRequestLogging: true }),
         trustProxy: false,
       });
+      const originAllowed = originPolicy(config.server.allowedOrigins, config.server.publicUrl);
       const io = new SocketIoServer(http.server, {
         serveClient: false,
         transports: ['websocket'],
@@ -121,15 +141,39 @@ export class App {
         connectTimeout: 5_000,
         // Signalling messages are a few kB (SDP-sized); anything far larger is an attack on memory.
         maxHttpBufferSize: 256 * 1024,
+        // CORS does not cover WebSockets: refuse upgrades from pages of other origins here.
         allowRequest: (request, callback) => {
-          const allowed = originAllowed(request, { publicUrl: config.server.publicUrl, allowedOrigins: config.server.allowedOrigins });
+          const allowed = originAllowed(request.headers.origin, request.headers.host);
           if (!allowed) log.info({ origin: request.headers.origin }, 'socket refused: foreign origin');
           callback(allowed ? null : 'origin not allowed', allowed);
         },
       });
       undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
       const state: { value: HealthStatus['state'] } = { value: 'starting' };
-      registerPages(http, tokens, WEB_DIR);
+      await http.register(helmet, {
+        global: true,
+        contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+        frameguard: { action: 'deny' },
+      });
+      registerPages(http, tokens, WEB_DIR, failures);
+      let baseUrl = '';
+      const minter = new TokenMinter(tokens, recording.store, () => baseUrl);
+      const actions = new RoomActions(recording, rooms);
+      const disconnect = (tokenId: string) => {
+        for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) for (const socket of io.of(name).sockets.values()) {
+          if ((socket.data as { claims?: { jti?: string } }).claims?.jti === tokenId) closeWithNotice(socket, { code: 'UNAUTHORIZED', message: 'token revoked' });
+        }
+      };
+      await registerApi(http, {
+        auth: new HttpAuth(tokens, failures),
+        actions,
+        recording,
+        minter,
+        store: recording.store,
+        disconnect,
+        rateLimitPerMinute: config.server.rateLimitPerMinute,
+        originAllowed,
+      });
       registerHealth(http, metrics, () => ({
         state: state.value,
         profile: config.models.profile,
@@ -142,17 +186,20 @@ export class App {
       refuseNamespace(io.of('/'));
       const sfuNamespace = io.of(SFU_NAMESPACE) as SfuNamespace;
       const detach = [
-        attachSfuNamespace(sfuNamespace, { rooms, tokens, metrics, logger }),
-        attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger),
+        attachSfuNamespace(sfuNamespace, { rooms, tokens, consent: recording.consents, failures, metrics, logger }),
+        attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger, failures),
+        attachSessionNamespace(io.of(SESSION_NAMESPACE) as SessionNamespace, { tokens, failures, recording, actions, logger }),
         wireParticipants(rooms, hub),
         wireUnanalysed(forks, hub, sfuNamespace, metrics),
         wireWorkerGauge(pool, metrics),
       ];
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, profile, forks, analyzer, http, io, detach, state });
+      recording.wire({ rooms, hub, forks });
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, state });
       await listen(http, config.server.host, config.server.port);
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
       app.#baseUrl = config.server.publicUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(config.server.host)}:${port}`;
+      baseUrl = app.#baseUrl;
       state.value = 'ready';
       log.info({ url: app.#baseUrl, profile: config.models.profile }, 'ready');
       return app;
@@ -179,14 +226,9 @@ export class App {
   /** The URLs `serve` prints: each carries a token for exactly that page and room. */
   urls(room: string = this.config.room): AppUrls {
     const ttlMs = this.config.auth.tokenTtlHours * 3_600_000;
-    const token = (scope: TokenScope) => encodeURIComponent(this.tokens.issue(room, scope, ttlMs));
-    const r = encodeURIComponent(room);
-    return {
-      base: this.#baseUrl,
-      meeting: `${this.#baseUrl}/room/${r}?token=${token('meeting')}`,
-      overlay: `${this.#baseUrl}/overlay?room=${r}&token=${token('overlay')}`,
-      dashboard: `${this.#baseUrl}/dashboard?room=${r}&token=${token('dashboard')}`,
-    };
+    // Recorded like any minted token, so that each can be listed and revoked.
+    const url = (role: TokenRole) => this.minter.mint(room, role, ttlMs, 'printed by serve').url;
+    return { base: this.#baseUrl, meeting: url('publish'), overlay: url('overlay'), dashboard: url('dashboard') };
   }
 
   /**
@@ -199,14 +241,17 @@ export class App {
     this.#closing ??= (async () => {
       this.#state.value = 'shutting-down';
       const notice: ErrorPayload = { code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
-      for (const socket of this.#io.of(SFU_NAMESPACE).sockets.values()) closeWithNotice(socket, notice);
-      for (const socket of this.#io.of(AFFECT_NAMESPACE).sockets.values()) closeWithNotice(socket, notice);
+      for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) {
+        for (const socket of this.#io.of(name).sockets.values()) closeWithNotice(socket, notice);
+      }
       for (const detach of this.#detach) detach();
       this.#io.disconnectSockets(true);
       this.#analyzer.close();
       const roomsClosed = this.rooms.close();
       await this.#forks.close();
       await roomsClosed;
+      // After the rooms: their close ends the open sessions; queued events are written first.
+      await this.recording.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();

@@ -52,6 +52,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly recordingDropped = new Counter({
+    name: 'affectcast_recording_dropped_total',
+    help: 'AffectEvents not recorded because the recording queue was full (slow disk) or a write failed',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'affectcast_' });
   }

@@ -5,17 +5,42 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AffectcastError } from '../contracts/errors.js';
+import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenIssuer, TokenScope } from '../auth/tokens.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Security headers for every page: no referrer (tokens live in URLs), same-origin everything, no caching. */
+/** No inline scripts or styles, no framing: every response (helmet) and every page but the overlay. */
+export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'media-src': ["'self'", 'blob:'],
+  'connect-src': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+const cspHeader = (policy: Record<string, string[]>): string =>
+  Object.entries(policy)
+    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+    .join('; ');
+
 const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy': cspHeader(CONTENT_SECURITY_POLICY),
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
+} as const;
+
+/** The overlay may be framed by this origin's pages (the dashboard's live preview); OBS loads it top-level. */
+const OVERLAY_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': cspHeader({ ...CONTENT_SECURITY_POLICY, 'frame-ancestors': ["'self'"] }),
+  'x-frame-options': 'SAMEORIGIN',
 } as const;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -26,7 +51,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const PageQuery = z.object({ token: z.string().optional(), room: z.string().regex(ROOM_NAME).optional() });
 
-function refusal(reply: FastifyReply, status: 400 | 401 | 403, message: string): FastifyReply {
+function refusal(reply: FastifyReply, status: 400 | 401 | 403 | 429, message: string): FastifyReply {
   return reply
     .code(status)
     .headers(PAGE_HEADERS)
@@ -34,7 +59,7 @@ function refusal(reply: FastifyReply, status: 400 | 401 | 403, message: string):
     .send(`<!doctype html><meta charset="utf-8"><title>affectcast</title><p>${message}</p>\n`);
 }
 
-export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir: string): void {
+export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir: string, failures?: FailureLimiter): void {
   const page = (name: string): Buffer => {
     const file = path.join(webDir, `${name}.html`);
     if (!fs.existsSync(file)) throw new AffectcastError('INTERNAL', `${file} is missing: run the build (npm start does)`);
@@ -43,26 +68,36 @@ export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir:
   // Read once: pages are small and immutable for the life of the process.
   const html = { meeting: page('meeting'), overlay: page('overlay'), dashboard: page('dashboard') };
 
-  const serve = (reply: FastifyReply, query: unknown, room: string | undefined, scope: TokenScope, body: Buffer) => {
+  const serve = (
+    reply: FastifyReply,
+    query: unknown,
+    room: string | undefined,
+    scopes: readonly TokenScope[],
+    body: Buffer,
+    headers: Record<string, string> = PAGE_HEADERS,
+  ) => {
     const parsed = PageQuery.safeParse(query);
     const roomId = room ?? (parsed.success ? parsed.data.room : undefined);
     if (!parsed.success || !roomId || !ROOM_NAME.test(roomId)) return refusal(reply, 400, 'This link is malformed: it needs a room.');
+    const address = reply.request.ip;
+    if (failures?.blocked(address)) return refusal(reply, 429, 'Too many refused links from this address: wait a minute and retry.');
     try {
-      tokens.verify(parsed.data.token, [scope], roomId);
+      tokens.verify(parsed.data.token, scopes, roomId);
     } catch (error) {
+      failures?.fail(address);
       const code = error instanceof AffectcastError ? error.code : 'INTERNAL';
       return code === 'FORBIDDEN'
         ? refusal(reply, 403, 'This link does not grant this page or room.')
         : refusal(reply, 401, 'This link needs a valid, unexpired token. Ask the host for a new link.');
     }
-    return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+    return reply.headers(headers).type('text/html; charset=utf-8').send(body);
   };
 
   app.get<{ Params: { name: string } }>('/room/:name', (req, reply) =>
-    serve(reply, req.query, req.params.name, 'meeting', html.meeting),
+    serve(reply, req.query, req.params.name, ['publish'], html.meeting),
   );
-  app.get('/overlay', (req, reply) => serve(reply, req.query, undefined, 'overlay', html.overlay));
-  app.get('/dashboard', (req, reply) => serve(reply, req.query, undefined, 'dashboard', html.dashboard));
+  app.get('/overlay', (req, reply) => serve(reply, req.query, undefined, ['overlay'], html.overlay, OVERLAY_HEADERS));
+  app.get('/dashboard', (req, reply) => serve(reply, req.query, undefined, ['dashboard', 'admin'], html.dashboard));
 
   const assetsDir = path.join(webDir, 'assets');
   app.get<{ Params: { file: string } }>('/assets/:file', (req, reply) => {

@@ -4,6 +4,7 @@
 // `closing` notice just before the disconnect.
 import type { Namespace, Socket } from 'socket.io';
 import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
+import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenClaims, TokenIssuer, TokenScope } from '../auth/tokens.js';
 import type { Logger } from '../log/logger.js';
 
@@ -51,14 +52,18 @@ export function requireToken(
   tokens: TokenIssuer,
   scopes: readonly TokenScope[],
   logger: Logger,
+  /** Counts refusals per address; an address over its limit is refused with RATE_LIMITED. */
+  failures?: FailureLimiter,
 ): void {
   namespace.use((socket: Socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
     let claims: TokenClaims;
     try {
+      if (failures?.blocked(socket.handshake.address)) throw new AffectcastError('RATE_LIMITED');
       claims = tokens.verify(token, scopes);
     } catch (error) {
+      if (!(error instanceof AffectcastError && error.code === 'RATE_LIMITED')) failures?.fail(socket.handshake.address);
       const payload =
         error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL' as const, message: 'internal error' };
       logger.info({ namespace: namespace.name, code: payload.code, address: socket.handshake.address }, 'connection refused');

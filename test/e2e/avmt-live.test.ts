@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { io as connect, type Socket } from 'socket.io-client';
 import { AffectEventSchema, type AffectEvent } from '../../src/contracts/affect.js';
 import type { AffectServerToClientEvents } from '../../src/contracts/overlay.js';
-import { launchBrowser, liveChildProcesses, startTestApp, testMedia, until, type TestApp, type TestBrowser } from '../support/index.js';
+import { acceptConsent, launchBrowser, liveChildProcesses, startTestApp, testMedia, until, type TestApp, type TestBrowser } from '../support/index.js';
 import { runAvmt } from '../unit/avmt/python.js';
 import { requireModels } from '../unit/vision/support.js';
 
@@ -41,7 +41,7 @@ test('a live stream runs through the avmt export with per-face state and its pee
   socket.on('affect', (e) => events.push(e));
   const media = testMedia();
   browser = await launchBrowser({ name: 'avmt', y4m: media.astronautY4m, wav: media.speechWav });
-  await browser.newPage(t.meetingUrl('av', { name: 'Speaker' }));
+  await acceptConsent(await browser.newPage(t.meetingUrl('av', { name: 'Speaker' })));
 
   const withFaces = await until(() => (events.filter((e) => e.faces.length > 0).length >= 5 ? events.filter((e) => e.faces.length > 0) : null), 30_000, '5 events with a face');
   for (const e of withFaces) assert.ok(AffectEventSchema.safeParse(e).success);

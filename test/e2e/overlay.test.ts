@@ -12,6 +12,7 @@ import { AffectEventSchema, type AffectEvent } from '../../src/contracts/affect.
 import type { AffectServerToClientEvents } from '../../src/contracts/overlay.js';
 import { silentLogger } from '../../src/log/logger.js';
 import {
+  acceptConsent,
   launchBrowser,
   liveChildProcesses,
   saveScreenshot,
@@ -109,7 +110,8 @@ describe('overlay', () => {
     const viewer = await launchBrowser({ name: 'overlay' });
     browsers.push(publisher, viewer);
     const t0 = Date.now();
-    await publisher.newPage(t.meetingUrl(ROOM, { name: 'Streamer' }));
+    const meeting = await publisher.newPage(t.meetingUrl(ROOM, { name: 'Streamer' }));
+    await acceptConsent(meeting);
     const withFace = await until(() => events.find((e) => e.faces.length > 0), 20_000, 'an AffectEvent with a face');
     ctx.diagnostic(`first event with a face ${Date.now() - t0} ms after the meeting page was opened; latency ${withFace.latencyMs} ms`);
 
@@ -135,16 +137,20 @@ describe('overlay', () => {
     // The overlay page shows the participant's top expression and its probability bar.
     const page = await viewer.newPage(`${t.baseUrl}/overlay?room=${ROOM}&token=${encodeURIComponent(t.token('overlay', ROOM))}`);
     const card = page.locator(`section.stream[data-peer-id="${peer.id}"]`);
-    await card.locator('.top-expression', { hasText: /Happiness \d+%/ }).waitFor({ timeout: 10_000 });
+    await card.locator('[data-widget="top"]', { hasText: /Happiness\s*\d+%/ }).waitFor({ timeout: 10_000 });
     assert.equal(await card.locator('.name').textContent(), 'Streamer');
-    const barWidth = await card.locator('[data-expression="happiness"] .bar').evaluate((el) => parseFloat((el as unknown as { style: { width: string } }).style.width));
-    assert.ok(barWidth > 50, `happiness bar ${barWidth}%`);
+    // The bar's shown width (0..1) is the scaleX the animation writes.
+    await until(
+      async () => Number(/scaleX\(([0-9.e-]+)\)/.exec(await card.locator('[data-expression="happiness"] .bar').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform))?.[1] ?? 0) > 0.5,
+      5_000,
+      'the happiness bar past half',
+    );
     assert.equal(await page.locator('body').evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor), 'rgba(0, 0, 0, 0)', 'transparent for OBS');
     await saveScreenshot(page, 'overlay-streamer-happiness');
 
     // The dashboard shows the same participant with the source of every value.
     const dashboard = await viewer.newPage(`${t.baseUrl}/dashboard?room=${ROOM}&token=${encodeURIComponent(t.token('dashboard', ROOM))}`);
-    const row = (measure: string) => dashboard.locator(`section.card[data-peer-id="${peer.id}"] tr`, { has: dashboard.locator('td', { hasText: new RegExp(`^${measure}$`) }) });
+    const row = (measure: string) => dashboard.locator(`section.card[data-peer-id="${peer.id}"]`).first().locator('tr', { has: dashboard.locator('td', { hasText: new RegExp(`^${measure}$`) }) });
     await row('Valence').locator('td.source', { hasText: 'estimated (circumplex-v1)' }).waitFor({ timeout: 10_000 });
     assert.match((await row('Expression').locator('td').nth(1).textContent()) ?? '', /^Happiness/);
     assert.match((await row('Expression').locator('td.source').textContent()) ?? '', /^faceapi-expression@/);
@@ -154,7 +160,7 @@ describe('overlay', () => {
 
     // After a reload the page draws the room state it receives on connect, before any new event.
     await page.reload();
-    await card.locator('.top-expression', { hasText: /Happiness/ }).waitFor({ timeout: 5_000 });
+    await card.locator('[data-widget="top"]', { hasText: /Happiness/ }).waitFor({ timeout: 5_000 });
     assert.equal((await overlayState(page)).firstRenderFrom, 'roomState');
 
     // The server restarts on the same address with the same secret: the page reconnects by itself.

@@ -42,10 +42,16 @@ describe('supervision of decoders and workers', { timeout: 180_000 }, () => {
   });
 
   const forkOf = (producerId: string): MediaFork | undefined => t.app.forks.forks.get(producerId);
+  /** An RTP publisher that has consented to analysis (as its meeting page would, on its behalf). */
+  const publish = async (options: Parameters<typeof startRtpPublisher>[2] = {}): Promise<RtpPublisher> => {
+    const publisher = await startRtpPublisher(room, clip(), options);
+    publishers.push(publisher);
+    t.app.recording.consents.answer(room.id, publisher.peer, true);
+    return publisher;
+  };
 
   it('decodes a producer only while it sends media', async () => {
-    const silent = await startRtpPublisher(room, clip(), { send: false, name: 'silent' });
-    publishers.push(silent);
+    const silent = await publish({ send: false, name: 'silent' });
     await sleep(2_000);
     assert.equal(forkOf(silent.producer.id), undefined, 'no decoder for a producer that sends nothing');
     silent.startSending();
@@ -72,8 +78,7 @@ describe('supervision of decoders and workers', { timeout: 180_000 }, () => {
     dashboard.on('streamEnded', (e: StreamEnded) => ended.push(e));
     await new Promise<void>((resolve) => dashboard.once('connect', () => resolve()));
     try {
-      const second = await startRtpPublisher(room, clip(), { name: 'second' });
-      publishers.push(second);
+      const second = await publish({ name: 'second' });
       await until(() => ended.some((e) => e.producerId === second.producer.id), 10_000, 'the dashboard told');
       await sleep(1_500);
       assert.equal(forkOf(second.producer.id), undefined, 'not decoded while the limit is reached');
@@ -99,6 +104,7 @@ describe('supervision of decoders and workers', { timeout: 180_000 }, () => {
       room = await t.app.rooms.getOrCreate('watched');
       const peer = room.peers.get(joined.data.peerId);
       assert.ok(peer);
+      assert.equal((await client.request<{ granted: boolean }>('consent', { granted: true })).ok, true);
       const stopped = client.next('analysisStopped', 30_000) as Promise<AnalysisStopped>;
       const ended = new Promise<StreamEnded>((resolve) => dashboard.on('streamEnded', (e: StreamEnded) => e.cause === 'failed' && resolve(e)));
       const publisher = await startRtpPublisher(room, clip(), { peer });

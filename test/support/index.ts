@@ -8,3 +8,4 @@ export * from './until.js';
 export * from './sfuServer.js';
 export * from './rtpPublisher.js';
 export * from './serveProcess.js';
+export * from './consent.js';

@@ -55,6 +55,8 @@ export class ForkManager {
   /** Producers waiting for media (or for a free decoder), with their poll timers. */
   readonly #waiting = new Map<string, NodeJS.Timeout>();
   readonly #unsubscribe: Array<() => void> = [];
+  /** Producers with a close listener of ours (each gets one, however often it is watched again). */
+  readonly #watched = new Set<string>();
   /** Producers already told they are not analysed because of the decoder limit (told once each). */
   readonly #toldLimit = new Set<string>();
   #warnedLimit = false;
@@ -98,6 +100,17 @@ export class ForkManager {
     return this.#closing;
   }
 
+  /** Watches the peer's producers again (e.g. once it consents): each is forked when it sends media. */
+  forkPeer(room: Room, peer: Peer): void {
+    for (const producer of peer.producers.values()) this.#watchProducer(room, peer, producer);
+  }
+
+  /** Closes every fork of the peer at once (consent withdrawn); its producers stay in the call. */
+  closePeer(peerId: string): Promise<void> {
+    const closing = [...this.#forks.values()].filter((fork) => fork.peerId === peerId).map((fork) => fork.close());
+    return Promise.all(closing).then(() => undefined);
+  }
+
   #watchRoom(room: Room): void {
     const onProducer = (peer: Peer, producer: Producer) => this.#watchProducer(room, peer, producer);
     room.observer.on('newproducer', onProducer);
@@ -107,14 +120,22 @@ export class ForkManager {
     for (const peer of room.peers.values()) for (const producer of peer.producers.values()) this.#watchProducer(room, peer, producer);
   }
 
+  #wanted(room: Room, peer: Peer, producer: Producer): boolean {
+    return !this.#options.filter || this.#options.filter(room, peer, producer);
+  }
+
   #watchProducer(room: Room, peer: Peer, producer: Producer): void {
-    if (this.closed || producer.closed) return;
-    if (this.#options.filter && !this.#options.filter(room, peer, producer)) return;
-    producer.observer.once('close', () => {
-      clearTimeout(this.#waiting.get(producer.id));
-      this.#waiting.delete(producer.id);
-      this.#toldLimit.delete(producer.id);
-    });
+    if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
+    if (this.#forks.has(producer.id) || this.#opening.has(producer.id)) return;
+    if (!this.#watched.has(producer.id)) {
+      this.#watched.add(producer.id);
+      producer.observer.once('close', () => {
+        clearTimeout(this.#waiting.get(producer.id));
+        this.#waiting.delete(producer.id);
+        this.#toldLimit.delete(producer.id);
+        this.#watched.delete(producer.id);
+      });
+    }
     this.#waitForMedia(room, peer, producer, 0);
   }
 
@@ -124,7 +145,7 @@ export class ForkManager {
     const poll = async () => {
       if (this.closed || producer.closed) return;
       const bytes = (await receivedBytes(producer)) ?? bytesSeen;
-      if (this.closed || producer.closed) return;
+      if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
       if (bytes > bytesSeen && this.#hasFreeDecoder(room, peer, producer)) this.#fork(room, peer, producer, bytes);
       else this.#schedule(room, peer, producer, bytesSeen);
     };
@@ -175,7 +196,8 @@ export class ForkManager {
       peerId: peer.id,
     }).then(
       (fork) => {
-        if (this.closed) return fork.close();
+        // Closed meanwhile, or no longer wanted (consent withdrawn while the decoder started).
+        if (this.closed || !this.#wanted(room, peer, producer)) return fork.close();
         this.#toldLimit.delete(producer.id);
         this.#forks.set(producer.id, fork);
         metrics?.taps.inc({ kind: fork.kind });
@@ -197,7 +219,7 @@ export class ForkManager {
   #onForkClosed(room: Room, peer: Peer, producer: Producer, fork: MediaFork, bytesSeen: number): void {
     this.#forks.delete(producer.id);
     this.#options.metrics?.taps.dec({ kind: fork.kind });
-    if (this.closed || producer.closed) return;
+    if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
     if (fork.failure !== undefined) {
       this.observer.safeEmit('unanalysed', room, peer, producer, fork.failure);
       return;

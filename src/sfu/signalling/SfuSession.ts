@@ -5,6 +5,7 @@
 import type { Socket } from 'socket.io';
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import type { Ack } from '../../contracts/ack.js';
+import type { ConsentInfo, ConsentState } from '../../contracts/consent.js';
 import { AffectcastError, type ErrorPayload } from '../../contracts/errors.js';
 import {
   SfuRequestSchemas,
@@ -23,8 +24,16 @@ import type { RoomRegistry } from '../RoomRegistry.js';
 
 export type SfuSocket = Socket<SfuClientToServerEvents, SfuServerToClientEvents, Record<string, never>, AuthedSocketData>;
 
+/** Consent to analysis (ConsentRegistry); without one, consent requests are refused and nothing is forked. */
+export interface ConsentGate {
+  info(roomId: string): ConsentInfo;
+  answer(roomId: string, peer: { id: string; displayName: string }, granted: boolean): ConsentState;
+  forget(peerId: string): void;
+}
+
 export interface SfuSessionContext {
   rooms: RoomRegistry;
+  consent?: ConsentGate | undefined;
   metrics: Metrics | undefined;
   logger: Logger;
   /** Broadcast to every socket of a room but one (the namespace's `to(channel).except(id)`). */
@@ -61,6 +70,8 @@ export class SfuSession {
   #warnedClientError = false;
   /** True while this session itself closes its peer (leave request, disconnect). */
   #leaving = false;
+  /** The participant's consent answer (given before or after join). */
+  #consent: ConsentState | undefined;
 
   constructor(socket: SfuSocket, ctx: SfuSessionContext) {
     this.#socket = socket;
@@ -132,6 +143,10 @@ export class SfuSession {
         return this.#resume(parsed.data as SfuParsedRequest<'resume'>);
       case 'leave':
         return this.#leaveRequest();
+      case 'consentInfo':
+        return this.#consentInfo();
+      case 'consent':
+        return this.#answerConsent(parsed.data as SfuParsedRequest<'consent'>);
       default:
         return assertUnreachable(name);
     }
@@ -154,6 +169,7 @@ export class SfuSession {
       this.#room = room;
       this.#peer = peer;
       this.#wirePeer(room, peer);
+      if (this.#consent) this.#consent = this.#gate().answer(room.id, peer, this.#consent.granted);
       // Join the channel and list the others in one go: every producer created from now on is announced.
       void this.#socket.join([roomChannel(room.id), peerChannel(peer.id)]);
       this.#ctx.broadcast(room.id, this.#socket.id, 'peerJoined', peer.info());
@@ -226,6 +242,29 @@ export class SfuSession {
     return {};
   }
 
+  #consentInfo(): SfuResponses['consentInfo'] {
+    const info = this.#gate().info(this.#roomId);
+    return this.#consent ? { ...info, granted: this.#consent.granted } : info;
+  }
+
+  #answerConsent(request: SfuParsedRequest<'consent'>): SfuResponses['consent'] {
+    const gate = this.#gate();
+    const peer = this.#peer;
+    // Before join, the answer is kept and recorded at join (when the participant has an id).
+    if (!peer) {
+      if (request.granted && !gate.info(this.#roomId).analysisAllowed) throw new AffectcastError('PURPOSE_REFUSED');
+      this.#consent = { granted: request.granted, at: new Date().toISOString() };
+      return this.#consent;
+    }
+    this.#consent = gate.answer(this.#roomId, peer, request.granted);
+    return this.#consent;
+  }
+
+  #gate(): ConsentGate {
+    if (!this.#ctx.consent) throw new AffectcastError('UNKNOWN_REQUEST', 'this server does not analyse media');
+    return this.#ctx.consent;
+  }
+
   #joined(): Peer {
     if (!this.#peer || this.#peer.closed) throw new AffectcastError('NOT_JOINED');
     return this.#peer;
@@ -236,6 +275,7 @@ export class SfuSession {
       this.#socket.emit('consumerClosed', { consumerId: consumer.id, producerId: consumer.producerId });
     });
     peer.observer.once('close', () => {
+      this.#ctx.consent?.forget(peer.id);
       void this.#socket.leave(roomChannel(room.id));
       void this.#socket.leave(peerChannel(peer.id));
       this.#ctx.broadcast(room.id, this.#socket.id, 'peerLeft', { peerId: peer.id });

@@ -1,20 +1,23 @@
-// socket.io namespace /sfu: a connection needs a `meeting` token; the room is the token's. If the client also
+// socket.io namespace /sfu: a connection needs a `publish` token; the room is the token's. If the client also
 // names a room in its handshake (auth.room, as the meeting page does from its URL), it must be the token's
 // room, so a link for one room cannot be used from another room's page. Each socket gets an SfuSession.
 import type { Namespace } from 'socket.io';
+import type { FailureLimiter } from '../../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../../auth/tokens.js';
 import type { SfuClientToServerEvents, SfuServerToClientEvents } from '../../contracts/sfu.js';
 import type { Logger } from '../../log/logger.js';
 import type { Metrics } from '../../server/metrics.js';
 import { ConnectRefusal, requireToken, type AuthedSocketData } from '../../server/socketAuth.js';
 import type { RoomRegistry } from '../RoomRegistry.js';
-import { SfuSession, roomChannel } from './SfuSession.js';
+import { SfuSession, roomChannel, type ConsentGate } from './SfuSession.js';
 
 export type SfuNamespace = Namespace<SfuClientToServerEvents, SfuServerToClientEvents, Record<string, never>, AuthedSocketData>;
 
 export interface SfuNamespaceDeps {
   rooms: RoomRegistry;
   tokens: TokenIssuer;
+  consent?: ConsentGate | undefined;
+  failures?: FailureLimiter | undefined;
   metrics?: Metrics | undefined;
   logger: Logger;
 }
@@ -22,7 +25,7 @@ export interface SfuNamespaceDeps {
 /** Wires the namespace; returns detach(), which stops accepting and disconnects this namespace's sockets. */
 export function attachSfuNamespace(namespace: SfuNamespace, deps: SfuNamespaceDeps): () => void {
   const log = deps.logger.child({ component: 'sfu-signalling' });
-  requireToken(namespace, deps.tokens, ['meeting'], log);
+  requireToken(namespace, deps.tokens, ['publish'], log, deps.failures);
   namespace.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const asked = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).room : undefined;
@@ -44,7 +47,7 @@ export function attachSfuNamespace(namespace: SfuNamespace, deps: SfuNamespaceDe
       return;
     }
     // The session lives as long as the socket: it listens to the socket's events and closes on disconnect.
-    new SfuSession(socket, { rooms: deps.rooms, metrics: deps.metrics, logger: log, broadcast });
+    new SfuSession(socket, { rooms: deps.rooms, consent: deps.consent, metrics: deps.metrics, logger: log, broadcast });
   };
   namespace.on('connection', onConnection);
   return () => {

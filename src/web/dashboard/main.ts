@@ -1,170 +1,202 @@
-// Session dashboard: every participant's current affect with the source of each value, and a one-minute
-// timeline of valence and arousal. Read-only; recordings, markers and alerts build on this page.
-import type { AffectEvent, FaceAffect } from '../../contracts/affect.js';
-import { ACTION_UNITS, EXPRESSIONS } from '../../contracts/labels.js';
+// Session dashboard /dashboard?room=…&token=…: every face of every participant with timelines (uPlot), AU
+// chips and the source of every value; the session's markers and alerts; start/stop, export, and an OBS
+// overlay URL builder. Opened or reloaded mid-session it first draws the recorded session so far, then goes
+// on live: live events that arrive while the history loads wait, and overlaps are dropped by capture time.
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { AffectEvent } from '../../contracts/affect.js';
+import type { RoomInfo } from '../../contracts/consent.js';
 import type { RoomState } from '../../contracts/overlay.js';
-import { provenanceKind } from '../../contracts/provenance.js';
-import { connectAffect } from '../shared/affectSocket.js';
+import {
+  SESSION_NAMESPACE,
+  type SessionClientToServerEvents,
+  type SessionHistory,
+  type SessionInfo,
+  type SessionServerToClientEvents,
+} from '../../contracts/session.js';
+import { connectAffect, connectNamespace, type ConnectionState } from '../shared/affectSocket.js';
 import { el, requireElement } from '../shared/dom.js';
-import { EXPRESSION_NAMES } from '../shared/labels.js';
 import { readPageParams } from '../shared/pageParams.js';
+import { AlertPanel } from './AlertPanel.js';
+import { RoomApi } from './api.js';
+import { FaceBoard } from './FaceBoard.js';
+import { OverlayBuilder } from './OverlayBuilder.js';
+import { explain } from './format.js';
+import { SessionPanel } from './SessionPanel.js';
 
-const TIMELINE_MS = 60_000;
-
-interface Sample {
-  at: number;
-  valence: number | null;
-  arousal: number | null;
+/** Test and debugging hook. */
+interface DashboardDebugState {
+  connection: { affect: ConnectionState; session: ConnectionState };
+  /** null until the recorded history was drawn; then how many recorded events it held. */
+  historyEvents: number | null;
+  liveEvents: number;
+  alerts(): number;
+  faces(): ReturnType<FaceBoard['summary']>;
 }
-
-interface Card {
-  root: HTMLElement;
-  title: HTMLElement;
-  meta: HTMLElement;
-  canvas: HTMLCanvasElement;
-  table: HTMLTableSectionElement;
-  samples: Sample[];
+declare global {
+  interface Window {
+    affectcastDashboard: DashboardDebugState;
+  }
 }
 
 const params = readPageParams(window.location);
 requireElement('room').textContent = params.room;
-const container = requireElement<HTMLElement>('participants');
 const connection = requireElement<HTMLElement>('connection');
-const cards = new Map<string, Card>();
-const names = new Map<string, string>();
+const pageError = requireElement<HTMLElement>('page-error');
+const empty = requireElement<HTMLElement>('empty');
+const purpose = requireElement<HTMLElement>('purpose');
+const api = new RoomApi(params.room, params.token);
+const board = new FaceBoard(requireElement<HTMLElement>('participants'));
+const sessionPanel = new SessionPanel(api);
+const alertPanel = new AlertPanel(api);
+new OverlayBuilder(api);
+sessionPanel.onMarkers = (markers) => board.setMarkers(markers);
 
-function describeSource(provenance: string): string {
-  switch (provenanceKind(provenance)) {
-    case 'model':
-      return provenance.slice('model:'.length);
-    case 'estimator':
-      return `estimated (${provenance.slice('estimator:'.length)})`;
-    case 'unavailable':
-      return 'unavailable';
+const states = { affect: 'connecting' as ConnectionState, session: 'connecting' as ConnectionState };
+const debug: DashboardDebugState = (window.affectcastDashboard = {
+  connection: states,
+  historyEvents: null,
+  liveEvents: 0,
+  alerts: () => alertPanel.count,
+  faces: () => board.summary(),
+});
+
+function showConnection(which: keyof typeof states, state: ConnectionState, detail?: string): void {
+  states[which] = state;
+  const worst = states.affect === 'refused' || states.session === 'refused' ? 'refused' : states.affect === 'live' && states.session === 'live' ? 'live' : state;
+  connection.dataset.state = worst;
+  // A revoked or expired link must not keep showing what it no longer grants.
+  if (worst === 'refused') {
+    board.clear();
+    document.body.dataset.refused = 'true';
+  }
+  connection.textContent = worst === 'refused' ? `access refused: ${detail ?? ''}` : worst;
+}
+
+function showError(message: string): void {
+  pageError.hidden = false;
+  pageError.textContent = message;
+}
+
+// Until the history is drawn, live input waits here, in arrival order.
+let pending: Array<() => void> | null = [];
+const whenReady = (fn: () => void) => (pending ? pending.push(fn) : fn());
+/** The session the board shows (undefined until the history arrived). */
+let shownSession: string | null | undefined;
+
+function addLive(event: AffectEvent): void {
+  debug.liveEvents += 1;
+  empty.hidden = true;
+  board.add(event, true);
+}
+
+async function loadHistory(): Promise<void> {
+  try {
+    // Full resolution while it fits; a long session comes back as one point per stream per second instead.
+    let history = await api.call<SessionHistory>('GET', '/history?limit=20000');
+    if (history.truncated) history = await api.call<SessionHistory>('GET', '/history?limit=50000&everyMs=1000');
+    board.setNames(history.participants);
+    for (const event of history.events) board.add(event, false);
+    if (history.events.length > 0) empty.hidden = true;
+    shownSession = history.session?.id ?? null;
+    sessionPanel.setSession(history.session);
+    sessionPanel.setMarkers(history.markers);
+    alertPanel.setAlerts(history.alerts);
+    alertPanel.setRules(history.rules);
+    debug.historyEvents = history.events.length;
+    if (history.truncated) showError('Only the most recent part of this long session is shown (one point per second); download the export for all of it.');
+  } catch (error) {
+    showError(`The session so far could not be loaded (${explain(error)}); showing live values only.`);
+    debug.historyEvents = 0;
+  } finally {
+    const queued = pending ?? [];
+    pending = null;
+    for (const fn of queued) fn();
   }
 }
 
-function card(event: AffectEvent): Card {
-  const existing = cards.get(event.producerId);
-  if (existing) return existing;
-  const title = el('span');
-  const meta = el('span', { class: 'meta' });
-  const canvas = el('canvas', { class: 'timeline', width: '600', height: '110' });
-  const table = el('tbody');
-  const root = el(
-    'section',
-    { class: 'card', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId },
-    el('h2', {}, title, meta),
-    canvas,
-    el('p', { class: 'legend' }, el('span', { class: 'valence' }, '— valence'), '  ', el('span', { class: 'arousal' }, '— arousal'), '  (−1 … +1, last minute)'),
-    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Measure'), el('th', {}, 'Value'), el('th', {}, 'Source'))), table),
+// Who is in the room, analysed or not: someone without consent (or without a camera) has no card but is here.
+const people = requireElement<HTMLUListElement>('people');
+let present: RoomState['participants'] = [];
+function renderPeople(): void {
+  const analysed = new Set(Object.values(board.summary()).filter((f) => f.inView).map((f) => f.peerId));
+  people.replaceChildren(
+    ...present.map((p) =>
+      el('li', { 'data-peer-id': p.peerId, 'data-analysed': String(analysed.has(p.peerId)) }, p.displayName, el('span', { class: 'meta' }, analysed.has(p.peerId) ? ' analysed' : ' not analysed')),
+    ),
   );
-  container.append(root);
-  const created: Card = { root, title, meta, canvas, table, samples: [] };
-  cards.set(event.producerId, created);
-  return created;
 }
+setInterval(renderPeople, 1000);
 
-function row(name: string, value: string, source: string): HTMLTableRowElement {
-  return el('tr', {}, el('td', {}, name), el('td', {}, value), el('td', { class: 'source' }, source));
-}
+const affect = connectAffect(params.token, (state, detail) => showConnection('affect', state, detail));
+affect.on('roomState', (state: RoomState) =>
+  whenReady(() => {
+    if (state.latest.length > 0) empty.hidden = true;
+    board.applyState(state);
+    present = state.participants;
+    renderPeople();
+  }),
+);
+affect.on('affect', (event) => whenReady(() => addLive(event)));
+affect.on('streamEnded', ({ producerId }) => whenReady(() => board.streamEnded(producerId)));
 
-/** Why AUs are missing: the profile has no source for them, or the mesh did not accept this face. */
-function auPending(provenance: string): string {
-  return provenanceKind(provenance) === 'unavailable' ? '— (unavailable)' : '— (no reliable mesh on this frame)';
-}
-
-function fmt(v: number | null): string {
-  return v === null ? '—' : v.toFixed(2);
-}
-
-function renderTable(c: Card, face: FaceAffect | undefined): void {
-  if (!face) {
-    c.table.replaceChildren(row('Face', 'not detected', ''));
-    return;
+const session = connectNamespace<SessionServerToClientEvents, SessionClientToServerEvents>(SESSION_NAMESPACE, params.token, (state, detail) =>
+  showConnection('session', state, detail),
+);
+/** The newest session, open or ended: after a stop the ended session stays on screen, with its export. */
+async function showLatestSession(): Promise<void> {
+  try {
+    const { sessions } = await api.call<{ sessions: SessionInfo[] }>('GET', '/sessions');
+    sessionPanel.setSession(sessions[0] ?? null);
+  } catch (error) {
+    showError(`The sessions could not be listed (${explain(error)}).`);
   }
-  const rows = [
-    row('Expression', `${EXPRESSION_NAMES[face.expression.label]} (${Math.round(face.expression.probs[face.expression.label] * 100)}%)`, describeSource(face.provenance.expression)),
-    row('Valence', fmt(face.valence), describeSource(face.provenance.va)),
-    row('Arousal', fmt(face.arousal), describeSource(face.provenance.va)),
-    ...ACTION_UNITS.map((au) => row(au, face.aus ? fmt(face.aus[au]) : auPending(face.provenance.au), describeSource(face.provenance.au))),
-    ...EXPRESSIONS.map((e) => row(`p(${EXPRESSION_NAMES[e]})`, face.expression.probs[e].toFixed(2), '')),
-  ];
-  c.table.replaceChildren(...rows);
 }
 
-function drawTimeline(c: Card): void {
-  const g = c.canvas.getContext('2d');
-  if (!g) return;
-  const { width, height } = c.canvas;
-  const now = Date.now();
-  g.clearRect(0, 0, width, height);
-  g.strokeStyle = '#dde2ec';
-  g.beginPath();
-  g.moveTo(0, height / 2);
-  g.lineTo(width, height / 2);
-  g.stroke();
-  const plot = (key: 'valence' | 'arousal', colour: string) => {
-    g.strokeStyle = colour;
-    g.lineWidth = 2;
-    g.beginPath();
-    let pen = false;
-    for (const s of c.samples) {
-      const v = s[key];
-      if (v === null) {
-        pen = false;
-        continue;
-      }
-      const x = width - ((now - s.at) / TIMELINE_MS) * width;
-      const y = height / 2 - (v * height) / 2.2;
-      if (pen) g.lineTo(x, y);
-      else g.moveTo(x, y);
-      pen = true;
+session.on('session', (info) =>
+  whenReady(() => {
+    // null means none is recording now; which one ended is for the list to say.
+    if (info === null) return void showLatestSession();
+    sessionPanel.setSession(info);
+    // A new session starts from nothing: the previous one's lines, markers and alerts belong to its export.
+    if (info.id !== shownSession) {
+      shownSession = info.id;
+      board.clear();
+      sessionPanel.setMarkers([]);
+      alertPanel.setAlerts([]);
+      empty.hidden = false;
     }
-    g.stroke();
-  };
-  plot('valence', '#2f6fdb');
-  plot('arousal', '#d9480f');
-}
+  }),
+);
+session.on('marker', (marker) => whenReady(() => sessionPanel.addMarker(marker)));
+session.on('alert', (alert) => whenReady(() => alertPanel.add(alert)));
+session.on('rules', (rules) => whenReady(() => alertPanel.setRules(rules)));
 
-function render(event: AffectEvent): void {
-  const c = card(event);
-  const face = event.faces[0];
-  c.title.textContent = names.get(event.peerId) ?? event.peerId.slice(0, 8);
-  c.meta.textContent = `${event.faces.length} face${event.faces.length === 1 ? '' : 's'} · ${Math.round(event.latencyMs)} ms`;
-  // plotted against this browser's clock: the server's capturedAt may be skewed from it
-  c.samples.push({ at: Date.now(), valence: face?.valence ?? null, arousal: face?.arousal ?? null });
-  const cutoff = Date.now() - TIMELINE_MS;
-  while (c.samples.length > 0 && (c.samples[0]?.at ?? 0) < cutoff) c.samples.shift();
-  renderTable(c, face);
-}
-
-function applyState(state: RoomState): void {
-  names.clear();
-  for (const p of state.participants) names.set(p.peerId, p.displayName);
-  const live = new Set(state.latest.map((e) => e.producerId));
-  for (const [producerId, c] of cards) {
-    if (!live.has(producerId)) {
-      c.root.remove();
-      cards.delete(producerId);
-    }
+/** The room's declared purpose, and whether the policy lets it be analysed at all. */
+async function showPurpose(): Promise<void> {
+  try {
+    const info = await api.call<RoomInfo>('GET', '');
+    purpose.textContent = `purpose: ${info.purpose}`;
+    if (!info.analysisAllowed) showError(`Nothing in this room is analysed or recorded: ${info.refusedBecause ?? 'its purpose is refused by the policy'}`);
+  } catch (error) {
+    purpose.textContent = `purpose unknown (${explain(error)})`;
   }
-  for (const event of state.latest) render(event);
 }
 
-const socket = connectAffect(params.token, (state, detail) => {
-  connection.dataset.state = state;
-  connection.textContent = state === 'refused' ? `access refused: ${detail ?? ''}` : state;
-});
-socket.on('roomState', applyState);
-socket.on('affect', render);
-socket.on('streamEnded', ({ producerId }) => {
-  cards.get(producerId)?.root.remove();
-  cards.delete(producerId);
-});
+void showPurpose();
+void loadHistory();
 
-const tick = () => {
-  for (const c of cards.values()) drawTimeline(c);
-  requestAnimationFrame(tick);
+const frame = (now: number) => {
+  board.tick(now);
+  requestAnimationFrame(frame);
 };
-requestAnimationFrame(tick);
+requestAnimationFrame(frame);
+
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const card = document.querySelector<HTMLElement>('section.card');
+    if (card) board.resize(card.clientWidth - 28);
+  }, 150);
+});

@@ -7,6 +7,7 @@
 import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, Transport } from 'mediasoup-client/types';
 import { io, type Socket } from 'socket.io-client';
+import type { ConsentInfo, ConsentState } from '../../contracts/consent.js';
 import type { PeerInfo, ProducerInfo, SfuClientToServerEvents, SfuResponses, SfuServerToClientEvents } from '../../contracts/sfu.js';
 import { AckError, ackRequest } from '../shared/ackRequest.js';
 import { Emitter } from '../shared/Emitter.js';
@@ -24,6 +25,8 @@ export interface RemoteTrack {
 
 export type MeetingEvents = {
   status: [status: MeetingStatus];
+  /** The signalling socket is (re)connected: consent can be asked and answered now. */
+  connected: [];
   joined: [info: { roomId: string; peerId: string; displayName: string }];
   localstream: [stream: MediaStream];
   published: [producers: { video: string | null; audio: string | null }];
@@ -68,6 +71,8 @@ export class MeetingClient extends Emitter<MeetingEvents> {
   #local: Promise<MediaStream | null> | undefined;
   #peerId: string | null = null;
   #wantJoined = true;
+  /** The participant's last consent answer, re-sent on every reconnection (a new connection starts unanswered). */
+  #consent: boolean | undefined;
   /** newProducer notifications that arrived before the session was ready. */
   #early: Array<ProducerInfo & { peerId: string }> = [];
 
@@ -82,7 +87,12 @@ export class MeetingClient extends Emitter<MeetingEvents> {
       reconnectionDelayMax: 5_000,
     });
     this.#socket.on('connect', () => {
-      if (this.#wantJoined) void this.#startSession();
+      this.emit('connected');
+      // The answer goes first, so a participant who accepted is analysed from their first frame again.
+      const answered = this.#consent === undefined ? Promise.resolve() : this.#request('consent', { granted: this.#consent }).then(() => undefined, (error: unknown) => this.#reportError(error));
+      void answered.then(() => {
+        if (this.#wantJoined && this.#socket.connected) void this.#startSession();
+      });
     });
     this.#socket.on('connect_error', (error: Error & { data?: MeetingError }) => {
       if (error.data?.code) {
@@ -134,6 +144,17 @@ export class MeetingClient extends Emitter<MeetingEvents> {
   /** The camera/microphone stream once published (null if the devices were refused). */
   localStream(): Promise<MediaStream | null> {
     return this.#local ?? Promise.resolve(null);
+  }
+
+  /** What the server says is analysed, stored, for how long and for whom, and this participant's answer. */
+  consentInfo(): Promise<ConsentInfo> {
+    return this.#request('consentInfo', {});
+  }
+
+  /** Grants or withdraws consent to analysis; the server stops a withdrawn participant's analysis at once. */
+  async setConsent(granted: boolean): Promise<ConsentState> {
+    this.#consent = granted;
+    return this.#request('consent', { granted });
   }
 
   start(): void {

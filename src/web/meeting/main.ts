@@ -3,6 +3,7 @@
 // window.affectcastMeeting.
 import type { PeerInfo } from '../../contracts/sfu.js';
 import { readPageParams } from '../shared/pageParams.js';
+import { ConsentGate } from './ConsentGate.js';
 import { MeetingClient, type RemoteTrack } from './MeetingClient.js';
 import type { MeetingError, MeetingPageState, MeetingStatus, MeetingWindow } from './pageState.js';
 import { probeVideo } from './videoProbe.js';
@@ -77,6 +78,7 @@ function main(): void {
     publishing: { video: null, audio: null },
     local: { frames: 0 },
     remote: {},
+    consent: { info: null, granted: null, at: null, shown: false },
     lastError: null,
     notices: [],
     errors: [],
@@ -236,6 +238,7 @@ function main(): void {
     void (client.status === 'left' ? client.join() : client.leave());
   });
 
+  new ConsentGate(client, state.consent);
   client.start();
 }
 

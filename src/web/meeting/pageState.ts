@@ -1,5 +1,6 @@
 // What the meeting page exposes on window.affectcastMeeting, for tests and debugging. DOM-free on purpose:
 // Node-side tests import these types.
+import type { ConsentInfo } from '../../contracts/consent.js';
 
 export type MeetingStatus = 'connecting' | 'joining' | 'joined' | 'left' | 'disconnected' | 'refused';
 
@@ -32,7 +33,19 @@ export interface CameraConstraints {
   frameRate?: number;
 }
 
+export interface ConsentPageState {
+  /** What the server said (null until it answered). */
+  info: ConsentInfo | null;
+  /** This participant's answer (null: not answered yet). */
+  granted: boolean | null;
+  /** When the server recorded the answer (ISO 8601). */
+  at: string | null;
+  /** Whether the notice is on screen. */
+  shown: boolean;
+}
+
 export interface MeetingPageState {
+  consent: ConsentPageState;
   status: MeetingStatus;
   joined: boolean;
   roomId: string;

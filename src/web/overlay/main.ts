@@ -1,24 +1,25 @@
-// OBS overlay: each live stream's participant, top expression and the probability of every expression.
-// Renders from the room state the server sends on every (re)connect, then from each `affect` event; bars
-// animate between events, so 5-10 Hz inference still looks smooth.
+// OBS overlay /overlay?room=…&token=…[&widgets=…&participant=…&faces=…&theme=…&position=…&scale=…&font=…]:
+// the chosen widgets for each live participant (or each face), on a transparent page. Draws the room state the
+// server sends on every (re)connect at once — an OBS scene switch or reload shows the present, not an empty
+// page — then animates towards each 5-10 Hz `affect` event at display rate. A bad URL parameter is refused
+// with a message that names it, rather than showing something other than what was asked for.
 import type { AffectEvent, FaceAffect } from '../../contracts/affect.js';
-import { EXPRESSIONS } from '../../contracts/labels.js';
 import type { RoomState } from '../../contracts/overlay.js';
-import { provenanceKind } from '../../contracts/provenance.js';
 import { connectAffect, type ConnectionState } from '../shared/affectSocket.js';
 import { el, requireElement } from '../shared/dom.js';
-import { EXPRESSION_NAMES } from '../shared/labels.js';
+import { parseOverlayOptions, type OverlayOptions } from '../shared/overlayOptions.js';
 import { readPageParams } from '../shared/pageParams.js';
+import { createWidget, type OverlayWidget } from './widgets.js';
 
-/** A stream with no event for this long is shown dimmed (its analysis stalled or the face left). */
+/** A card with no event for this long is dimmed (its analysis stalled). */
 const STALE_AFTER_MS = 3000;
 
-interface StreamView {
+interface Card {
   root: HTMLElement;
   name: HTMLElement;
-  top: HTMLElement;
-  rows: Map<string, { row: HTMLElement; bar: HTMLElement; value: HTMLElement }>;
-  va: HTMLElement;
+  peerId: string;
+  producerId: string;
+  widgets: OverlayWidget[];
   lastEventAt: number;
 }
 
@@ -28,6 +29,10 @@ interface OverlayDebugState {
   events: number;
   /** What the page first drew from after it loaded: the room state sent on connect, or a live event. */
   firstRenderFrom: 'roomState' | 'affect' | null;
+  /** Animation frames drawn so far. */
+  frames: number;
+  options: OverlayOptions | null;
+  problems: string[];
   streams: Record<string, { peerId: string; topExpression: string | null }>;
 }
 declare global {
@@ -39,105 +44,140 @@ declare global {
 const params = readPageParams(window.location);
 const container = requireElement<HTMLElement>('streams');
 const connection = requireElement<HTMLElement>('connection');
-const views = new Map<string, StreamView>();
-const names = new Map<string, string>();
-const debug: OverlayDebugState = (window.affectcastOverlay = { connection: 'connecting', events: 0, firstRenderFrom: null, streams: {} });
+const debug: OverlayDebugState = (window.affectcastOverlay = {
+  connection: 'connecting',
+  events: 0,
+  firstRenderFrom: null,
+  frames: 0,
+  options: null,
+  problems: [],
+  streams: {},
+});
 
-function primaryFace(faces: FaceAffect[]): FaceAffect | undefined {
-  // The largest face is the streamer in front of the camera.
-  return faces.reduce<FaceAffect | undefined>((best, f) => (!best || f.box[2] * f.box[3] > best.box[2] * best.box[3] ? f : best), undefined);
+function showProblems(problems: string[]): void {
+  debug.problems = problems;
+  const list = el('ul');
+  for (const p of problems) list.append(el('li', {}, p));
+  const box = el('div', { id: 'problems', role: 'alert' }, el('strong', {}, 'affectcast overlay: this URL has a problem'), list, el('p', {}, 'Fix the URL in the browser source settings (the dashboard builds a correct one).'));
+  document.body.append(box);
 }
 
-function createView(event: AffectEvent): StreamView {
-  const name = el('span', { class: 'name' });
-  const top = el('span', { class: 'top-expression' });
-  const bars = el('div', { class: 'bars' });
-  const rows = new Map<string, { row: HTMLElement; bar: HTMLElement; value: HTMLElement }>();
-  for (const expression of EXPRESSIONS) {
-    const bar = el('div', { class: 'bar' });
-    const value = el('span', { class: 'value' });
-    const row = el('div', { class: 'row', 'data-expression': expression });
-    row.append(el('span', {}, EXPRESSION_NAMES[expression]), el('div', { class: 'track' }, bar), value);
-    bars.append(row);
-    rows.set(expression, { row, bar, value });
+function applyLook(options: OverlayOptions): void {
+  document.body.dataset.theme = options.theme;
+  document.body.dataset.position = options.position;
+  // CSSOM, not a style attribute: the page's CSP forbids inline styles but not scripted ones.
+  container.style.setProperty('--scale', String(options.scale));
+  if (options.font) document.body.style.fontFamily = `"${options.font}", system-ui, sans-serif`;
+}
+
+function start(options: OverlayOptions): void {
+  applyLook(options);
+  const cards = new Map<string, Card>();
+  const names = new Map<string, string>();
+  const wanted = new Set(options.participant.map((n) => n.toLowerCase()));
+
+  const shown = (peerId: string) => wanted.size === 0 || wanted.has((names.get(peerId) ?? '').toLowerCase());
+  const largest = (faces: FaceAffect[]) =>
+    faces.reduce<FaceAffect | undefined>((best, f) => (!best || f.box[2] * f.box[3] > best.box[2] * best.box[3] ? f : best), undefined);
+  const displayName = (peerId: string) => names.get(peerId) ?? peerId.slice(0, 8);
+
+  function card(key: string, event: AffectEvent, faceId: number | null): Card {
+    const existing = cards.get(key);
+    if (existing) return existing;
+    const name = el('span', { class: 'name' });
+    const widgets = options.widgets.map(createWidget);
+    const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId, ...(faceId === null ? {} : { 'data-face-id': String(faceId) }) });
+    root.append(el('header', {}, name), ...widgets.map((w) => w.root));
+    container.append(root);
+    const created: Card = { root, name, peerId: event.peerId, producerId: event.producerId, widgets, lastEventAt: 0 };
+    cards.set(key, created);
+    return created;
   }
-  const va = el('div', { class: 'va' });
-  const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId }, el('header', {}, name, top), bars, va);
-  container.append(root);
-  return { root, name, top, rows, va, lastEventAt: 0 };
-}
 
-function render(event: AffectEvent): void {
-  const view = views.get(event.producerId) ?? createView(event);
-  views.set(event.producerId, view);
-  view.lastEventAt = performance.now();
-  view.root.dataset.stale = 'false';
-  view.name.textContent = names.get(event.peerId) ?? event.peerId.slice(0, 8);
-  const face = primaryFace(event.faces);
-  if (!face) {
-    view.top.textContent = 'no face';
-    view.top.className = 'top-expression no-face';
-    for (const { bar, value, row } of view.rows.values()) {
-      bar.style.width = '0%';
-      value.textContent = '';
-      row.dataset.top = 'false';
+  function show(c: Card, face: FaceAffect | null, label: string, snap: boolean): void {
+    c.lastEventAt = performance.now();
+    c.root.dataset.stale = 'false';
+    c.root.dataset.face = String(face !== null);
+    c.name.textContent = label;
+    for (const w of c.widgets) w.update(face, snap);
+  }
+
+  function removeCards(match: (c: Card) => boolean): void {
+    for (const [key, c] of cards) {
+      if (!match(c)) continue;
+      c.root.remove();
+      cards.delete(key);
     }
-    view.va.textContent = '';
-    debug.streams[event.producerId] = { peerId: event.peerId, topExpression: null };
-    return;
   }
-  const { label, probs } = face.expression;
-  view.top.className = 'top-expression';
-  view.top.textContent = `${EXPRESSION_NAMES[label]} ${Math.round(probs[label] * 100)}%`;
-  for (const expression of EXPRESSIONS) {
-    const cells = view.rows.get(expression);
-    if (!cells) continue;
-    const p = probs[expression];
-    cells.bar.style.width = `${(p * 100).toFixed(1)}%`;
-    cells.value.textContent = `${Math.round(p * 100)}%`;
-    cells.row.dataset.top = String(expression === label);
+
+  function render(event: AffectEvent, snap: boolean): void {
+    if (!shown(event.peerId)) {
+      removeCards((c) => c.peerId === event.peerId);
+      return;
+    }
+    const name = displayName(event.peerId);
+    if (options.faces === 'largest') {
+      const face = largest(event.faces) ?? null;
+      show(card(event.producerId, event, null), face, name, snap);
+    } else {
+      const live = new Set(event.faces.map((f) => `${event.producerId}:${f.faceId}`));
+      removeCards((c) => c.producerId === event.producerId && !live.has(c.root.dataset.faceId ? `${c.producerId}:${c.root.dataset.faceId}` : ''));
+      // A stream with nobody in view keeps one card that says so, rather than vanishing.
+      if (event.faces.length === 0) show(card(`${event.producerId}:none`, event, null), null, name, snap);
+      for (const f of event.faces) show(card(`${event.producerId}:${f.faceId}`, event, f.faceId), f, event.faces.length > 1 ? `${name} · face ${f.faceId}` : name, snap);
+    }
+    debug.streams[event.producerId] = { peerId: event.peerId, topExpression: largest(event.faces)?.expression.label ?? null };
   }
-  // Say what valence/arousal are: a model's output, or an estimate derived from the expressions.
-  if (face.valence !== null && face.arousal !== null) {
-    const sign = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
-    const estimated = provenanceKind(face.provenance.va) === 'estimator' ? ' (estimated)' : '';
-    view.va.textContent = `valence ${sign(face.valence)} · arousal ${sign(face.arousal)}${estimated}`;
-  } else {
-    view.va.textContent = '';
+
+  function applyState(state: RoomState): void {
+    names.clear();
+    for (const p of state.participants) names.set(p.peerId, p.displayName);
+    const live = new Set(state.latest.map((e) => e.producerId));
+    removeCards((c) => !live.has(c.producerId));
+    for (const id of Object.keys(debug.streams)) if (!live.has(id)) delete debug.streams[id];
+    if (state.latest.length > 0) debug.firstRenderFrom ??= 'roomState';
+    for (const event of state.latest) render(event, true);
   }
-  debug.streams[event.producerId] = { peerId: event.peerId, topExpression: label };
+
+  const socket = connectAffect(params.token, (state, detail) => {
+    debug.connection = state;
+    connection.dataset.state = state;
+    connection.textContent = state === 'refused' ? `affectcast: ${detail ?? 'access refused'}` : state === 'live' ? '' : `affectcast: ${state}…`;
+    // A revoked or expired link must stop showing anything, not freeze the last values on air.
+    if (state === 'refused') {
+      removeCards(() => true);
+      debug.streams = {};
+    }
+  });
+  socket.on('roomState', applyState);
+  socket.on('affect', (event) => {
+    debug.events += 1;
+    debug.firstRenderFrom ??= 'affect';
+    render(event, false);
+  });
+  socket.on('streamEnded', ({ producerId }) => {
+    removeCards((c) => c.producerId === producerId);
+    delete debug.streams[producerId];
+  });
+
+  let last = performance.now();
+  const frame = (now: number) => {
+    const dt = now - last;
+    last = now;
+    debug.frames += 1;
+    for (const c of cards.values()) {
+      for (const w of c.widgets) w.frame(dt);
+      c.root.dataset.stale = String(now - c.lastEventAt > STALE_AFTER_MS);
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
 }
 
-function removeStream(producerId: string): void {
-  views.get(producerId)?.root.remove();
-  views.delete(producerId);
-  delete debug.streams[producerId];
+const parsed = parseOverlayOptions(new URLSearchParams(window.location.search));
+if (parsed.ok) {
+  debug.options = parsed.options;
+  start(parsed.options);
+} else {
+  showProblems(parsed.problems);
 }
-
-function applyState(state: RoomState): void {
-  names.clear();
-  for (const p of state.participants) names.set(p.peerId, p.displayName);
-  const live = new Set(state.latest.map((e) => e.producerId));
-  for (const producerId of [...views.keys()]) if (!live.has(producerId)) removeStream(producerId);
-  if (state.latest.length > 0) debug.firstRenderFrom ??= 'roomState';
-  for (const event of state.latest) render(event);
-  for (const view of views.values()) view.name.textContent = names.get(view.root.dataset.peerId ?? '') ?? view.name.textContent;
-}
-
-const socket = connectAffect(params.token, (state, detail) => {
-  debug.connection = state;
-  connection.dataset.state = state;
-  connection.textContent = state === 'refused' ? `affectcast: ${detail ?? 'access refused'}` : state === 'live' ? '' : `affectcast: ${state}…`;
-});
-socket.on('roomState', applyState);
-socket.on('affect', (event) => {
-  debug.events += 1;
-  debug.firstRenderFrom ??= 'affect';
-  render(event);
-});
-socket.on('streamEnded', ({ producerId }) => removeStream(producerId));
-
-setInterval(() => {
-  const now = performance.now();
-  for (const view of views.values()) view.root.dataset.stale = String(now - view.lastEventAt > STALE_AFTER_MS);
-}, 1000);

@@ -1,5 +1,6 @@
-// The read-only /affect connection shared by the overlay and the dashboard: typed from the same contract the
-// server uses, token in the handshake, automatic reconnection (the server resends the room state each time).
+// Read-only socket.io connections shared by the overlay and the dashboard (/affect, and /session for the
+// dashboard): typed from the same contracts the server uses, token in the handshake, automatic reconnection
+// (the server resends its state on each connect).
 import { io, type Socket } from 'socket.io-client';
 import type { AffectClientToServerEvents, AffectServerToClientEvents } from '../../contracts/overlay.js';
 import { AFFECT_NAMESPACE } from '../../contracts/overlay.js';
@@ -8,13 +9,21 @@ export type AffectSocket = Socket<AffectServerToClientEvents, AffectClientToServ
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
-export function connectAffect(token: string, onState: (state: ConnectionState, detail?: string) => void): AffectSocket {
-  const socket: AffectSocket = io(AFFECT_NAMESPACE, {
+// socket.io's own EventsMap shape: an `any` index signature is what lets interfaces of named events fit.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyEvents = Record<string, any>;
+
+export function connectNamespace<S extends AnyEvents, C extends AnyEvents>(
+  namespace: string,
+  token: string,
+  onState: (state: ConnectionState, detail?: string) => void,
+): Socket<S, C> {
+  const socket = io(namespace, {
     transports: ['websocket'],
     auth: { token },
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
-  });
+  }) as unknown as Socket<S, C>;
   onState('connecting');
   socket.on('connect', () => onState('live'));
   socket.on('disconnect', (reason) => {
@@ -34,4 +43,8 @@ export function connectAffect(token: string, onState: (state: ConnectionState, d
     }
   });
   return socket;
+}
+
+export function connectAffect(token: string, onState: (state: ConnectionState, detail?: string) => void): AffectSocket {
+  return connectNamespace<AffectServerToClientEvents, AffectClientToServerEvents>(AFFECT_NAMESPACE, token, onState);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +21,13 @@ function codeOf(fn: () => unknown): string {
   return 'no error';
 }
 
-test('a token grants its own room and scope until it expires', () => {
+test('a token grants its own room and role until it expires', () => {
   const issuer = new TokenIssuer(SECRET);
   const now = Date.UTC(2026, 0, 1);
   const token = issuer.issue('studio', 'overlay', HOUR, now);
   const claims = issuer.verify(token, ['overlay'], 'studio', now + HOUR - 1000);
   assert.equal(claims.room, 'studio');
-  assert.equal(claims.scope, 'overlay');
+  assert.equal(claims.role, 'overlay');
   assert.equal(codeOf(() => issuer.verify(token, ['overlay'], 'studio', now + HOUR + 1000)), 'UNAUTHORIZED');
 });
 
@@ -41,6 +42,47 @@ test('other rooms, other scopes, forgeries and garbage are refused with distinct
   assert.equal(codeOf(() => issuer.verify(`${prefix}.${forgedBody}.${mac}`, ['dashboard'])), 'UNAUTHORIZED');
   assert.equal(codeOf(() => issuer.verify(`${prefix}.${body}`, ['overlay'])), 'UNAUTHORIZED');
   for (const junk of [undefined, '', 42, 'a.b.c', {}]) assert.equal(codeOf(() => issuer.verify(junk, ['overlay'])), 'UNAUTHORIZED');
+});
+
+/** A token as minted before roles existed: `scope` instead of `role`, signed the same way. */
+function legacyToken(secret: string, claims: Record<string, unknown>): string {
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const mac = crypto.createHmac('sha256', secret).update(`ac1.${body}`).digest('base64url');
+  return `ac1.${body}.${mac}`;
+}
+
+test('roles: publish, overlay, dashboard, admin; meeting is the old name of publish', () => {
+  const issuer = new TokenIssuer(SECRET);
+  for (const role of ['publish', 'overlay', 'dashboard', 'admin'] as const) {
+    const token = issuer.issue('r', role, HOUR);
+    assert.equal(issuer.verify(token, [role], 'r').role, role);
+    for (const other of ['publish', 'overlay', 'dashboard', 'admin'] as const) {
+      if (other !== role) assert.equal(codeOf(() => issuer.verify(token, [other], 'r')), 'FORBIDDEN', `${role} as ${other}`);
+    }
+  }
+  assert.equal(issuer.verify(issuer.issue('r', 'meeting', HOUR), ['publish']).role, 'publish');
+  assert.equal(issuer.verify(issuer.issue('r', 'publish', HOUR), ['meeting']).role, 'publish');
+});
+
+test('tokens minted before roles (scope meeting/overlay/dashboard) keep working until they expire', () => {
+  const issuer = new TokenIssuer(SECRET);
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  assert.equal(issuer.verify(legacyToken(SECRET, { room: 'r', scope: 'meeting', exp, jti: 'legacy-123' }), ['publish'], 'r').role, 'publish');
+  assert.equal(issuer.verify(legacyToken(SECRET, { room: 'r', scope: 'overlay', exp, jti: 'legacy-124' }), ['overlay'], 'r').role, 'overlay');
+  assert.equal(codeOf(() => issuer.verify(legacyToken(SECRET, { room: 'r', scope: 'meeting', exp: exp - 7200, jti: 'legacy-125' }), ['publish'])), 'UNAUTHORIZED');
+  assert.equal(codeOf(() => issuer.verify(legacyToken(SECRET, { room: 'r', scope: 'admin', exp, jti: 'legacy-126' }), ['admin'])), 'UNAUTHORIZED', 'there were no legacy admin tokens');
+});
+
+test('a revoked token is refused (UNAUTHORIZED), whatever it grants', () => {
+  const revoked = new Set<string>();
+  const issuer = new TokenIssuer(SECRET, { isRevoked: (id) => revoked.has(id) });
+  const { token, claims } = issuer.mint('r', 'dashboard', HOUR);
+  assert.equal(issuer.verify(token, ['dashboard'], 'r').jti, claims.jti);
+  revoked.add(claims.jti);
+  assert.equal(codeOf(() => issuer.verify(token, ['dashboard'], 'r')), 'UNAUTHORIZED');
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  revoked.add('legacy-999');
+  assert.equal(codeOf(() => issuer.verify(legacyToken(SECRET, { room: 'r', scope: 'overlay', exp, jti: 'legacy-999' }), ['overlay'])), 'UNAUTHORIZED');
 });
 
 test('two tokens issued at the same moment differ', () => {
