@@ -128,6 +128,9 @@ describe('dashboard', { timeout: 180_000 }, () => {
     await page.locator('#people li[data-peer-id="peer-ana"][data-analysed="true"]').waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('#people li[data-peer-id="peer-cleo"]').textContent(), 'Cleo not analysed');
     assert.equal(await page.locator('section.card[data-peer-id="peer-cleo"]').count(), 0);
+    // The server stops analysing a live stream (its decoder kept failing): the list says why.
+    t.app.hub.streamEnded(ROOM, { peerId: 'peer-cleo', producerId: 'peer-cleo-video', cause: 'failed', reason: 'the decoder failed 6 times within 60 s' });
+    await page.locator('#people li[data-peer-id="peer-cleo"]', { hasText: 'Cleo not analysed: the decoder failed 6 times within 60 s' }).waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('section.card[data-peer-id="peer-ben"][data-face-id="0"] .chip[data-active="true"]').count(), 8);
 
     // The alert: recorded by the server with its time, shown in the panel.

@@ -118,11 +118,18 @@ async function loadHistory(): Promise<void> {
 // Who is in the room, analysed or not: someone without consent (or without a camera) has no card but is here.
 const people = requireElement<HTMLUListElement>('people');
 let present: RoomState['participants'] = [];
+/** Why a participant's stream is not analysed although it is live (the server said so: decoder failures, limits). */
+const stopped = new Map<string, string>();
 function renderPeople(): void {
   const analysed = new Set(Object.values(board.summary()).filter((f) => f.inView).map((f) => f.peerId));
+  const status = (peerId: string): string => {
+    if (analysed.has(peerId)) return ' analysed';
+    const reason = stopped.get(peerId);
+    return reason ? ` not analysed: ${reason}` : ' not analysed';
+  };
   people.replaceChildren(
     ...present.map((p) =>
-      el('li', { 'data-peer-id': p.peerId, 'data-analysed': String(analysed.has(p.peerId)) }, p.displayName, el('span', { class: 'meta' }, analysed.has(p.peerId) ? ' analysed' : ' not analysed')),
+      el('li', { 'data-peer-id': p.peerId, 'data-analysed': String(analysed.has(p.peerId)) }, p.displayName, el('span', { class: 'meta' }, status(p.peerId))),
     ),
   );
 }
@@ -137,8 +144,17 @@ affect.on('roomState', (state: RoomState) =>
     renderPeople();
   }),
 );
-affect.on('affect', (event) => whenReady(() => addLive(event)));
-affect.on('streamEnded', ({ producerId }) => whenReady(() => board.streamEnded(producerId)));
+affect.on('affect', (event) => {
+  stopped.delete(event.peerId);
+  whenReady(() => addLive(event));
+});
+affect.on('streamEnded', ({ peerId, producerId, cause, reason }) => {
+  if (cause === 'failed') {
+    stopped.set(peerId, reason ?? 'its analysis stopped');
+    renderPeople();
+  }
+  whenReady(() => board.streamEnded(producerId));
+});
 
 const session = connectNamespace<SessionServerToClientEvents, SessionClientToServerEvents>(SESSION_NAMESPACE, params.token, (state, detail) =>
   showConnection('session', state, detail),
