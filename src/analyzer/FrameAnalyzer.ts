@@ -12,6 +12,7 @@ import { circumplexVA, CIRCUMPLEX_V1 } from './estimators/circumplex.js';
 import { FacemeshAuEstimator, FACEMESH_GEOMETRY_V1 } from './estimators/FacemeshAuEstimator.js';
 import { faceApiBoxFromBlazeFace } from './expression/faceApiBox.js';
 import { FaceApiExpressionNet } from './expression/FaceApiExpressionNet.js';
+import { HsemotionVaNet } from './va/HsemotionVaNet.js';
 import { topExpression } from './expression/topExpression.js';
 import { BlazeFaceDetector } from './face/BlazeFaceDetector.js';
 import { FaceMesh, type FaceLandmarks } from './face/FaceMesh.js';
@@ -31,6 +32,7 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
   readonly #detector: BlazeFaceDetector;
   readonly #expression: FaceApiExpressionNet;
   readonly #mesh: FaceMesh | null;
+  readonly #va: HsemotionVaNet | null;
   readonly #tracker: FaceTracker;
   readonly #aus: FacemeshAuEstimator;
   #tail: Promise<unknown> = Promise.resolve();
@@ -42,13 +44,14 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     this.#detector = new BlazeFaceDetector(models.detector, { minScore: options.minFaceScore, maxFaces: options.maxFaces });
     this.#expression = new FaceApiExpressionNet(models.expression, { maxBatch: options.maxFaces });
     this.#mesh = models.mesh === null ? null : new FaceMesh(models.mesh, { maxBatch: options.maxFaces });
+    this.#va = models.va === null ? null : new HsemotionVaNet(models.va, { maxBatch: options.maxFaces });
     this.#tracker = new FaceTracker({ lostAfterFrames: options.lostAfterFrames ?? 10 });
     this.#aus = new FacemeshAuEstimator(options.au);
     // a listener's bug must not break the media path: safeEmit catches it, we log it
     this.onListenerError = (event, err) => logger?.error({ err, event }, 'FrameAnalyzer listener threw');
     this.provenance = Object.freeze({
       expression: modelProvenance(models.expression.manifest.id, models.expression.manifest.version),
-      va: estimatorProvenance(CIRCUMPLEX_V1),
+      va: models.va === null ? estimatorProvenance(CIRCUMPLEX_V1) : modelProvenance(models.va.manifest.id, models.va.manifest.version),
       au: this.#mesh === null ? UNAVAILABLE : estimatorProvenance(FACEMESH_GEOMETRY_V1),
     });
   }
@@ -105,16 +108,19 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
       return value;
     };
     const mesh = this.#mesh;
-    const [probs, landmarks] = await Promise.all([
-      timed('expression', this.#expression.classify(frame, dets.map((d) => faceApiBoxFromBlazeFace(d)))),
+    const boxes = dets.map((d) => faceApiBoxFromBlazeFace(d));
+    const va = this.#va;
+    const [probs, landmarks, trainedVa] = await Promise.all([
+      timed('expression', this.#expression.classify(frame, boxes)),
       mesh === null ? Promise.resolve<FaceLandmarks[]>([]) : timed('mesh', mesh.landmarks(frame, dets)),
+      va === null ? Promise.resolve(null) : va.estimate(frame, boxes),
     ]);
     const faces: FaceAffect[] = [];
     tracked.forEach((face, i) => {
       const p = probs[i];
       if (p == null) return; // no pixels of the face inside the frame: nothing to report
       const lm = landmarks[i];
-      const { valence, arousal } = circumplexVA(p);
+      const { valence, arousal } = trainedVa?.[i] ?? circumplexVA(p);
       faces.push({
         faceId: face.faceId,
         box: normaliseBox(face.detection.box, frame.width, frame.height),

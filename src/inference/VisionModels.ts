@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
+import { loadUserVaModel } from './userVaModel.js';
 import { loadVerifiedModel } from './verifiedModel.js';
 
 export const MODEL_IDS = { detector: 'blazeface', mesh: 'facemesh', expression: 'faceapi-expression' } as const;
@@ -13,6 +14,8 @@ export interface VisionModels {
   /** null when AUs are switched off: the profile then reports aus as unavailable. */
   readonly mesh: InferenceRunner | null;
   readonly expression: InferenceRunner;
+  /** The user's trained valence/arousal network (config models.va), or null: VA then comes from the circumplex estimator. */
+  readonly va: InferenceRunner | null;
   /** Releases every session; idempotent. */
   close(): Promise<void>;
 }
@@ -25,6 +28,8 @@ export interface VisionModelsOptions {
   allowUntrained?: boolean;
   /** Load FaceMesh for the geometric AU estimator. Default true. */
   mesh?: boolean;
+  /** config models.va */
+  va?: { file: string; acceptSha256?: string | undefined } | undefined;
   logger?: Logger;
 }
 
@@ -34,6 +39,7 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
     intraOpNumThreads: config.models.intraOpThreads,
     inferenceThreads: config.models.inferenceThreads,
     allowUntrained: config.models.allowUntrained,
+    va: config.models.va,
     ...(logger ? { logger } : {}),
   };
 }
@@ -42,6 +48,8 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
   const ids = [MODEL_IDS.detector, MODEL_IDS.expression, ...(options.mesh === false ? [] : [MODEL_IDS.mesh])];
   // verify every file against its manifest before any session or thread starts
   const models = await Promise.all(ids.map((id) => loadVerifiedModel(options.dir, id, { allowUntrained: options.allowUntrained ?? false })));
+  const va = options.va === undefined ? null : await loadUserVaModel(options.va);
+  if (va !== null) models.push(va);
   const runners = await openRunners(models, {
     threads: options.inferenceThreads ?? 0,
     intraOpNumThreads: options.intraOpNumThreads,
@@ -51,6 +59,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     detector: runners.runner(MODEL_IDS.detector),
     expression: runners.runner(MODEL_IDS.expression),
     mesh: options.mesh === false ? null : runners.runner(MODEL_IDS.mesh),
+    va: va === null ? null : runners.runner(va.manifest.id),
     close: () => runners.close(),
   };
 }
