@@ -37,6 +37,8 @@ function describeSource(provenance: string): string {
   switch (provenanceKind(provenance)) {
     case 'model':
       return provenance.slice('model:'.length);
+    case 'untrained':
+      return `UNTRAINED ${provenance.slice('untrained:model:'.length)} (benchmark only, meaningless)`;
     case 'estimator':
       return `estimated (${provenance.slice('estimator:'.length)})`;
     case 'unavailable':
@@ -71,11 +73,11 @@ function row(name: string, value: string, source: string): HTMLTableRowElement {
 
 /** Why AUs are missing: an estimator that has no neutral baseline for this face yet, or no source at all. */
 function auPending(provenance: string): string {
-  return provenanceKind(provenance) === 'estimator' ? '— (calibrating: needs a moment of neutral face)' : '—';
+  return provenanceKind(provenance) === 'estimator' ? '— (calibrating: needs a moment of neutral face)' : 'unavailable';
 }
 
 function fmt(v: number | null): string {
-  return v === null ? '—' : v.toFixed(2);
+  return v === null ? 'unavailable' : v.toFixed(2);
 }
 
 function renderTable(c: Card, face: FaceAffect | undefined): void {
@@ -83,12 +85,16 @@ function renderTable(c: Card, face: FaceAffect | undefined): void {
     c.table.replaceChildren(row('Face', 'not detected', ''));
     return;
   }
+  const expression = face.expression;
+  const untrained = [face.provenance.expression, face.provenance.va, face.provenance.au].some((p) => provenanceKind(p) === 'untrained');
+  c.root.dataset.untrained = String(untrained);
   const rows = [
-    row('Expression', `${EXPRESSION_NAMES[face.expression.label]} (${Math.round(face.expression.probs[face.expression.label] * 100)}%)`, describeSource(face.provenance.expression)),
+    ...(untrained ? [row('Warning', 'UNTRAINED MODEL', 'values from an untrained export (--allow-untrained): benchmark only')] : []),
+    row('Expression', expression ? `${EXPRESSION_NAMES[expression.label]} (${Math.round(expression.probs[expression.label] * 100)}%)` : 'unavailable', describeSource(face.provenance.expression)),
     row('Valence', fmt(face.valence), describeSource(face.provenance.va)),
     row('Arousal', fmt(face.arousal), describeSource(face.provenance.va)),
     ...ACTION_UNITS.map((au) => row(au, face.aus ? fmt(face.aus[au]) : auPending(face.provenance.au), describeSource(face.provenance.au))),
-    ...EXPRESSIONS.map((e) => row(`p(${EXPRESSION_NAMES[e]})`, face.expression.probs[e].toFixed(2), '')),
+    ...EXPRESSIONS.map((e) => row(`p(${EXPRESSION_NAMES[e]})`, expression ? expression.probs[e].toFixed(2) : 'unavailable', '')),
   ];
   c.table.replaceChildren(...rows);
 }

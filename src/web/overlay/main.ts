@@ -19,6 +19,8 @@ interface StreamView {
   top: HTMLElement;
   rows: Map<string, { row: HTMLElement; bar: HTMLElement; value: HTMLElement }>;
   va: HTMLElement;
+  /** shown while any value on the card comes from an untrained export (--allow-untrained) */
+  badge: HTMLElement;
   lastEventAt: number;
 }
 
@@ -28,7 +30,7 @@ interface OverlayDebugState {
   events: number;
   /** What the page first drew from after it loaded: the room state sent on connect, or a live event. */
   firstRenderFrom: 'roomState' | 'affect' | null;
-  streams: Record<string, { peerId: string; topExpression: string | null }>;
+  streams: Record<string, { peerId: string; topExpression: string | null; untrained?: boolean }>;
 }
 declare global {
   interface Window {
@@ -62,9 +64,11 @@ function createView(event: AffectEvent): StreamView {
     rows.set(expression, { row, bar, value });
   }
   const va = el('div', { class: 'va' });
-  const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId }, el('header', {}, name, top), bars, va);
+  const badge = el('div', { class: 'untrained-badge' }, 'UNTRAINED MODEL: benchmark only, these numbers mean nothing');
+  badge.hidden = true;
+  const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId }, el('header', {}, name, top), badge, bars, va);
   container.append(root);
-  return { root, name, top, rows, va, lastEventAt: 0 };
+  return { root, name, top, rows, va, badge, lastEventAt: 0 };
 }
 
 function render(event: AffectEvent): void {
@@ -83,29 +87,46 @@ function render(event: AffectEvent): void {
       row.dataset.top = 'false';
     }
     view.va.textContent = '';
+    view.badge.hidden = true;
     debug.streams[event.producerId] = { peerId: event.peerId, topExpression: null };
     return;
   }
-  const { label, probs } = face.expression;
-  view.top.className = 'top-expression';
-  view.top.textContent = `${EXPRESSION_NAMES[label]} ${Math.round(probs[label] * 100)}%`;
-  for (const expression of EXPRESSIONS) {
-    const cells = view.rows.get(expression);
-    if (!cells) continue;
-    const p = probs[expression];
-    cells.bar.style.width = `${(p * 100).toFixed(1)}%`;
-    cells.value.textContent = `${Math.round(p * 100)}%`;
-    cells.row.dataset.top = String(expression === label);
+  const untrained = [face.provenance.expression, face.provenance.va].some((p) => provenanceKind(p) === 'untrained');
+  view.root.dataset.untrained = String(untrained);
+  const expression = face.expression;
+  if (expression === null) {
+    // no trained source for expressions: say so, never leave the previous face's numbers up
+    view.top.className = 'top-expression unavailable';
+    view.top.textContent = 'expression unavailable';
+    for (const { bar, value, row } of view.rows.values()) {
+      bar.style.width = '0%';
+      value.textContent = '';
+      row.dataset.top = 'false';
+    }
+  } else {
+    const { label, probs } = expression;
+    view.top.className = 'top-expression';
+    view.top.textContent = `${EXPRESSION_NAMES[label]} ${Math.round(probs[label] * 100)}%`;
+    for (const e of EXPRESSIONS) {
+      const cells = view.rows.get(e);
+      if (!cells) continue;
+      const p = probs[e];
+      cells.bar.style.width = `${(p * 100).toFixed(1)}%`;
+      cells.value.textContent = `${Math.round(p * 100)}%`;
+      cells.row.dataset.top = String(e === label);
+    }
   }
-  // Say what valence/arousal are: a model's output, or an estimate derived from the expressions.
+  // Say what valence/arousal are: a model's output, an untrained export's, or an estimate from the expressions.
   if (face.valence !== null && face.arousal !== null) {
     const sign = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
-    const estimated = provenanceKind(face.provenance.va) === 'estimator' ? ' (estimated)' : '';
-    view.va.textContent = `valence ${sign(face.valence)} · arousal ${sign(face.arousal)}${estimated}`;
+    const kind = provenanceKind(face.provenance.va);
+    const note = kind === 'estimator' ? ' (estimated)' : kind === 'untrained' ? ' (UNTRAINED)' : '';
+    view.va.textContent = `valence ${sign(face.valence)} · arousal ${sign(face.arousal)}${note}`;
   } else {
-    view.va.textContent = '';
+    view.va.textContent = 'valence/arousal unavailable';
   }
-  debug.streams[event.producerId] = { peerId: event.peerId, topExpression: label };
+  view.badge.hidden = !untrained;
+  debug.streams[event.producerId] = { peerId: event.peerId, topExpression: expression?.label ?? null, untrained };
 }
 
 function removeStream(producerId: string): void {

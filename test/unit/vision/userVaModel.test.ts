@@ -150,7 +150,7 @@ describe('default profile with a user VA model', () => {
       assert.equal(f.valence, -1);
       assert.ok(Math.abs((f.arousal ?? NaN) - 0.25) < 1e-6);
       assert.equal(f.provenance.va, `model:hsemotion-enet-b0-8-va-mtl@${sha.slice(0, 12)}`);
-      assert.equal(f.expression.label, 'happiness');
+      assert.equal(f.expression?.label, 'happiness');
     } finally {
       await models.close();
     }
