@@ -156,3 +156,13 @@ describe('default profile with a user VA model', () => {
     }
   });
 });
+
+describe('user VA model from the environment', () => {
+  it('AFFECTCAST_VA_MODEL and AFFECTCAST_VA_ACCEPT_SHA256 name the file and the accepted sha256', async () => {
+    const { loadConfig } = await import('../../../src/config/loadConfig.js');
+    const sha = 'ab'.repeat(32);
+    const c = loadConfig({}, { AFFECTCAST_VA_MODEL: '/x/enet_b0_8_va_mtl.onnx', AFFECTCAST_VA_ACCEPT_SHA256: sha });
+    assert.deepEqual(c.models.va, { file: '/x/enet_b0_8_va_mtl.onnx', acceptSha256: sha });
+    assert.throws(() => loadConfig({}, { AFFECTCAST_VA_ACCEPT_SHA256: sha }), /file/);
+  });
+});
