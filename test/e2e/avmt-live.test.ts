@@ -48,9 +48,18 @@ test('a live stream runs through the avmt export with per-face state and its pee
   assert.equal(withFaces[0]?.model.id, 'avmt');
   assert.match(withFaces[0]?.model.version ?? '', /untrained/);
   const face = withFaces[0]!.faces[0]!;
-  assert.match(face.provenance.va, /^model:avmt@/);
+  for (const p of Object.values(face.provenance)) assert.match(p, /^untrained:model:avmt@/, 'every value an untrained export gives is marked');
   assert.ok(face.valence !== null && face.aus !== null, 'an allowed export reports every head');
   assert.ok(withFaces.every((e) => e.faces[0]?.faceId === face.faceId), 'one tracked face, one GRU state');
+  // the pages say, visibly, that these values come from an untrained export
+  const overlay = await browser.newPage(`${t.baseUrl}/overlay?room=av&token=${encodeURIComponent(t.token('overlay', 'av'))}`);
+  await overlay.locator('section.stream .untrained-badge', { hasText: 'UNTRAINED' }).waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match((await overlay.locator('section.stream .va').textContent()) ?? '', /UNTRAINED/);
+  const dashboard = await browser.newPage(`${t.baseUrl}/dashboard?room=av&token=${encodeURIComponent(t.token('dashboard', 'av'))}`);
+  await dashboard.locator('section.card[data-untrained="true"] td', { hasText: 'UNTRAINED MODEL' }).waitFor({ timeout: 10_000 });
+  assert.match((await dashboard.locator('section.card td.source').nth(1).textContent()) ?? '', /^UNTRAINED avmt@/);
+  await overlay.close();
+  await dashboard.close();
   const app = t.app;
   const samples = async () => Number((await app.metrics.registry.getSingleMetric('affectcast_analysed_audio_samples_total')?.get())?.values[0]?.value ?? 0);
   await until(async () => (await samples()) >= 16_000, 10_000, 'a second of the microphone in the audio window');
