@@ -10,7 +10,7 @@ import { createPairCollector, VIEWS, type FacePair, type PairCollector } from '.
 import { FACE_SOURCES, faceSourceFiles } from '../../fixtures/faceSources.js';
 import { requireModels } from './support.js';
 
-const TEST_VIEWS = ['asis', 'roll+20'] as const;
+const TEST_VIEWS = ['asis', 'roll+20', 'roll-20'] as const;
 
 describe("expression crop vs face-api's own pipeline on real faces", { timeout: 900_000 }, () => {
   let collector: PairCollector;
@@ -40,8 +40,8 @@ describe("expression crop vs face-api's own pipeline on real faces", { timeout: 
     for (const held of FACE_SOURCES) {
       const r = fitFaceApiBoxRule(pairs.filter((p) => p.source !== held));
       const msg = `${held} held out: ${JSON.stringify(r)}`;
-      assert.ok(Math.abs(r.widthPerRoll - FACEAPI_BOX_RULE.widthPerRoll) < 0.15, msg);
-      assert.ok(Math.abs(r.heightPerRoll - FACEAPI_BOX_RULE.heightPerRoll) < 0.15, msg);
+      assert.ok(Math.abs(r.widthPerRoll - FACEAPI_BOX_RULE.widthPerRoll) < 0.2, msg);
+      assert.ok(Math.abs(r.heightPerRoll - FACEAPI_BOX_RULE.heightPerRoll) < 0.2, msg);
       // the shipped size lies within what face-api's SSD gives, wherever the fit is made
       assert.ok(Math.abs(r.height - FACEAPI_BOX_RULE.height) < 0.12 && Math.abs(r.width - FACEAPI_BOX_RULE.width) < 0.1, msg);
     }
@@ -75,7 +75,7 @@ describe("expression crop vs face-api's own pipeline on real faces", { timeout: 
   });
 
   it('follows head roll: on rolled faces the roll-aware box fits better than ignoring roll', () => {
-    const rolled = pairs.filter((p) => p.view === VIEWS['roll+20']);
+    const rolled = pairs.filter((p) => p.view === VIEWS['roll+20'] || p.view === VIEWS['roll-20']);
     const flat = { ...FACEAPI_BOX_RULE, widthPerRoll: 0, heightPerRoll: 0 };
     const iouOf = (rule: typeof flat) => {
       let sum = 0;
