@@ -4,7 +4,7 @@
 import type { FaceAffect } from '../contracts/affect.js';
 import type { Config } from '../config/schema.js';
 import { UNAVAILABLE } from '../contracts/labels.js';
-import { estimatorProvenance, modelProvenance } from '../contracts/provenance.js';
+import { estimatorProvenance, modelProvenance, untrainedModelProvenance } from '../contracts/provenance.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import type { VisionModels } from '../inference/VisionModels.js';
@@ -50,7 +50,8 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     // a listener's bug must not break the media path: safeEmit catches it, we log it
     this.onListenerError = (event, err) => logger?.error({ err, event }, 'FrameAnalyzer listener threw');
     this.provenance = Object.freeze({
-      expression: modelProvenance(models.expression.manifest.id, models.expression.manifest.version),
+      // an untrained export only gets here through --allow-untrained: its values say so
+      expression: (models.expression.manifest.provenance.status === 'untrained' ? untrainedModelProvenance : modelProvenance)(models.expression.manifest.id, models.expression.manifest.version),
       va: models.va === null ? estimatorProvenance(CIRCUMPLEX_V1) : modelProvenance(models.va.manifest.id, models.va.manifest.version),
       au: this.#mesh === null ? UNAVAILABLE : estimatorProvenance(FACEMESH_GEOMETRY_V1),
     });
