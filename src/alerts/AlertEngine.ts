@@ -26,7 +26,7 @@ function holds(rule: AlertRule, face: FaceAffect): boolean {
     case 'arousal-above':
       return face.arousal !== null && face.arousal > rule.threshold;
     case 'expression-above':
-      return face.expression.probs[rule.expression] > rule.threshold;
+      return face.expression !== null && face.expression.probs[rule.expression] > rule.threshold;
     case 'face-lost':
       return false;
   }

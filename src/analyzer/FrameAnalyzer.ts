@@ -4,7 +4,7 @@
 import type { FaceAffect } from '../contracts/affect.js';
 import type { Config } from '../config/schema.js';
 import { UNAVAILABLE } from '../contracts/labels.js';
-import { estimatorProvenance, mappedModelProvenance, modelProvenance } from '../contracts/provenance.js';
+import { estimatorProvenance, mappedModelProvenance, modelProvenance, untrainedModelProvenance } from '../contracts/provenance.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import type { VisionModels } from '../inference/VisionModels.js';
@@ -13,6 +13,7 @@ import { AU_MAPPING_VERSION, ausFromBlendshapes, namedBlendshapes } from './blen
 import { Blendshapes } from './blendshapes/Blendshapes.js';
 import { faceApiBoxFromBlazeFace } from './expression/faceApiBox.js';
 import { FaceApiExpressionNet } from './expression/FaceApiExpressionNet.js';
+import { HsemotionVaNet } from './va/HsemotionVaNet.js';
 import { topExpression } from './expression/topExpression.js';
 import { BlazeFaceDetector } from './face/BlazeFaceDetector.js';
 import type { FaceDetection } from './face/FaceDetection.js';
@@ -36,6 +37,7 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
   readonly #detector: BlazeFaceDetector;
   readonly #expression: FaceApiExpressionNet;
   readonly #mesh: FaceMesh | null;
+  readonly #va: HsemotionVaNet | null;
   readonly #tracker: FaceTracker;
   readonly #blendshapes: Blendshapes | null;
   readonly #emitBlendshapes: boolean;
@@ -48,14 +50,16 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
     this.#detector = new BlazeFaceDetector(models.detector, { minScore: options.minFaceScore, maxFaces: options.maxFaces });
     this.#expression = new FaceApiExpressionNet(models.expression, { maxBatch: options.maxFaces });
     this.#mesh = models.mesh === null ? null : new FaceMesh(models.mesh, { maxBatch: options.maxFaces });
+    this.#va = models.va === null ? null : new HsemotionVaNet(models.va, { maxBatch: options.maxFaces });
     this.#tracker = new FaceTracker({ lostAfterFrames: options.lostAfterFrames ?? 10 });
     this.#blendshapes = this.#mesh === null || models.blendshapes === null ? null : new Blendshapes(models.blendshapes);
     this.#emitBlendshapes = options.blendshapes ?? false;
     // a listener's bug must not break the media path: safeEmit catches it, we log it
     this.onListenerError = (event, err) => logger?.error({ err, event }, 'FrameAnalyzer listener threw');
     this.provenance = Object.freeze({
-      expression: modelProvenance(models.expression.manifest.id, models.expression.manifest.version),
-      va: estimatorProvenance(CIRCUMPLEX_V1),
+      // an untrained export only gets here through --allow-untrained: its values say so
+      expression: (models.expression.manifest.provenance.status === 'untrained' ? untrainedModelProvenance : modelProvenance)(models.expression.manifest.id, models.expression.manifest.version),
+      va: models.va === null ? estimatorProvenance(CIRCUMPLEX_V1) : modelProvenance(models.va.manifest.id, models.va.manifest.version),
       au:
         models.blendshapes === null || this.#blendshapes === null
           ? UNAVAILABLE
@@ -112,16 +116,19 @@ export class FrameAnalyzer extends EnhancedEventEmitter<FrameAnalyzerEvents> {
       timings[key] = performance.now() - start;
       return value;
     };
-    const [probs, scores] = await Promise.all([
-      timed('expression', this.#expression.classify(frame, dets.map((d) => faceApiBoxFromBlazeFace(d)))),
+    const boxes = dets.map((d) => faceApiBoxFromBlazeFace(d));
+    const va = this.#va;
+    const [probs, scores, trainedVa] = await Promise.all([
+      timed('expression', this.#expression.classify(frame, boxes)),
       timed('mesh', this.#blendshapeScores(frame, dets)),
+      va === null ? Promise.resolve(null) : va.estimate(frame, boxes),
     ]);
     const faces: FaceAffect[] = [];
     tracked.forEach((face, i) => {
       const p = probs[i];
       if (p == null) return; // no pixels of the face inside the frame: nothing to report
       const s = scores[i];
-      const { valence, arousal } = circumplexVA(p);
+      const { valence, arousal } = trainedVa?.[i] ?? circumplexVA(p);
       faces.push({
         faceId: face.faceId,
         box: normaliseBox(face.detection.box, frame.width, frame.height),

@@ -35,7 +35,8 @@ export class StreamAnalysis {
       try {
         return { frame, faces: await analyzer.analyze(frame) };
       } catch (error) {
-        if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream');
+        deps.metrics.failedFrames.inc();
+        if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream (counted in affectcast_failed_frames_total)');
         return null;
       }
     };

@@ -25,6 +25,8 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_PROFILE', 'models.profile', 'string'],
   ['AFFECTCAST_MODELS_DIR', 'models.dir', 'string'],
   ['AFFECTCAST_ALLOW_UNTRAINED', 'models.allowUntrained', 'boolean'],
+  ['AFFECTCAST_VA_MODEL', 'models.va.file', 'string'],
+  ['AFFECTCAST_VA_ACCEPT_SHA256', 'models.va.acceptSha256', 'string'],
   ['AFFECTCAST_INFERENCE_THREADS', 'models.inferenceThreads', 'number'],
   ['AFFECTCAST_RETENTION_DAYS', 'store.retentionDays', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],

@@ -106,7 +106,19 @@ export const ConfigSchema = z
       .object({
         profile: z.enum(['default', 'avmt']).default('default'),
         dir: z.string().min(1).default(path.join(PROJECT_ROOT, 'models', 'build')),
-        /** Serve an export whose manifest says 'untrained' (benchmarks only). */
+        /**
+         * A trained valence/arousal network the user brings (HSEmotion's enet_b0_8_va_mtl.onnx, see the README):
+         * VA then comes from it instead of the circumplex estimator. The file must have the published sha256,
+         * or the one named in acceptSha256 (an explicit choice to run another file).
+         */
+        va: z
+          .object({
+            file: z.string().min(1),
+            acceptSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'acceptSha256 is a sha256 in hex (64 digits)').optional(),
+          })
+          .strict()
+          .optional(),
+        /** Serve an export whose manifest says 'untrained' (benchmarks only); every value it gives is marked untrained. */
         allowUntrained: z.boolean().default(false),
         /** onnxruntime intra-op threads per session: 1 is fastest on small CPUs (threads spin). */
         intraOpThreads: z.number().int().min(1).max(64).default(1),

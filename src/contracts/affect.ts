@@ -5,8 +5,8 @@ import { ACTION_UNITS, BLENDSHAPES, EXPRESSIONS } from './labels.js';
 
 const unit = z.number().min(0).max(1);
 const signedUnit = z.number().min(-1).max(1);
-/** 'model:<id>@<version>', 'estimator:<name>' or 'unavailable' (see provenance.ts). */
-const provenance = z.string().regex(/^(model:[a-z0-9][a-z0-9-]*@[^\s]+|estimator:[a-z0-9][a-z0-9.-]*|unavailable)$/);
+/** 'model:<id>@<version>', 'untrained:model:<id>@<version>', 'estimator:<name>' or 'unavailable' (see provenance.ts). */
+const provenance = z.string().regex(/^((untrained:)?model:[a-z0-9][a-z0-9-]*@[^\s]+|estimator:[a-z0-9][a-z0-9.-]*|unavailable)$/);
 
 export const ExpressionSchema = z.enum(EXPRESSIONS);
 export const ActionUnitSchema = z.enum(ACTION_UNITS);
@@ -28,7 +28,8 @@ export const FaceAffectSchema = z.object({
   valence: signedUnit.nullable(),
   arousal: signedUnit.nullable(),
   aus: actionUnitProbs.nullable(),
-  expression: z.object({ label: ExpressionSchema, probs: expressionProbs }),
+  /** null when the profile has no trained source for expressions (provenance.expression is then 'unavailable'). */
+  expression: z.object({ label: ExpressionSchema, probs: expressionProbs }).nullable(),
   /**
    * Optional (config analyzer.blendshapes, off by default): MediaPipe's 52 blendshape scores, named as ARKit
    * names them, for avatars or users who want the raw channels. Same source as the AUs (provenance.au).
@@ -53,5 +54,5 @@ export const AffectEventSchema = z.object({
 
 export type FaceAffect = z.infer<typeof FaceAffectSchema>;
 export type AffectEvent = z.infer<typeof AffectEventSchema>;
-export type ExpressionProbs = FaceAffect['expression']['probs'];
+export type ExpressionProbs = NonNullable<FaceAffect['expression']>['probs'];
 export type ActionUnitProbs = NonNullable<FaceAffect['aus']>;

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
+import { loadUserVaModel } from './userVaModel.js';
 import { loadVerifiedModel } from './verifiedModel.js';
 
 export const MODEL_IDS = {
@@ -19,6 +20,8 @@ export interface VisionModels {
   readonly mesh: InferenceRunner | null;
   readonly blendshapes: InferenceRunner | null;
   readonly expression: InferenceRunner;
+  /** The user's trained valence/arousal network (config models.va), or null: VA then comes from the circumplex estimator. */
+  readonly va: InferenceRunner | null;
   /** Releases every session; idempotent. */
   close(): Promise<void>;
 }
@@ -31,6 +34,8 @@ export interface VisionModelsOptions {
   allowUntrained?: boolean;
   /** Load FaceMesh V2 and the blendshape net (the AUs' source). Default true. */
   mesh?: boolean;
+  /** config models.va */
+  va?: { file: string; acceptSha256?: string | undefined } | undefined;
   logger?: Logger;
 }
 
@@ -40,6 +45,7 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
     intraOpNumThreads: config.models.intraOpThreads,
     inferenceThreads: config.models.inferenceThreads,
     allowUntrained: config.models.allowUntrained,
+    va: config.models.va,
     ...(logger ? { logger } : {}),
   };
 }
@@ -48,6 +54,8 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
   const ids = [MODEL_IDS.detector, MODEL_IDS.expression, ...(options.mesh === false ? [] : [MODEL_IDS.mesh, MODEL_IDS.blendshapes])];
   // verify every file against its manifest before any session or thread starts
   const models = await Promise.all(ids.map((id) => loadVerifiedModel(options.dir, id, { allowUntrained: options.allowUntrained ?? false })));
+  const va = options.va === undefined ? null : await loadUserVaModel(options.va);
+  if (va !== null) models.push(va);
   const runners = await openRunners(models, {
     threads: options.inferenceThreads ?? 0,
     intraOpNumThreads: options.intraOpNumThreads,
@@ -58,6 +66,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     expression: runners.runner(MODEL_IDS.expression),
     mesh: options.mesh === false ? null : runners.runner(MODEL_IDS.mesh),
     blendshapes: options.mesh === false ? null : runners.runner(MODEL_IDS.blendshapes),
+    va: va === null ? null : runners.runner(va.manifest.id),
     close: () => runners.close(),
   };
 }

@@ -33,6 +33,8 @@ export const ProvenanceSchema = z
       .object({
         data: z.string(),
         epochs: z.number().int().nonnegative(),
+        /** Labelled training frames per head ('va', 'au', 'expr', 'au.AU20', ...): what makes a head count as trained. */
+        labelled: z.record(z.string(), z.number().int().nonnegative()).optional(),
         metrics: z.record(z.string(), z.number()),
       })
       .strict()

@@ -29,6 +29,11 @@ export class Metrics {
     help: 'Decoded frames skipped because analysis of an earlier frame was still running (latest wins)',
     registers: [this.registry],
   });
+  readonly failedFrames = new Counter({
+    name: 'affectcast_failed_frames_total',
+    help: 'Decoded frames whose analysis threw and were skipped (the stream goes on; logged once per stream)',
+    registers: [this.registry],
+  });
   readonly analysedAudioSamples = new Counter({
     name: 'affectcast_analysed_audio_samples_total',
     help: '16 kHz PCM samples fed to audio-visual analysis (profiles that read audio)',

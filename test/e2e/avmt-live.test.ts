@@ -48,10 +48,58 @@ test('a live stream runs through the avmt export with per-face state and its pee
   assert.equal(withFaces[0]?.model.id, 'avmt');
   assert.match(withFaces[0]?.model.version ?? '', /untrained/);
   const face = withFaces[0]!.faces[0]!;
-  assert.match(face.provenance.va, /^model:avmt@/);
+  for (const p of Object.values(face.provenance)) assert.match(p, /^untrained:model:avmt@/, 'every value an untrained export gives is marked');
   assert.ok(face.valence !== null && face.aus !== null, 'an allowed export reports every head');
   assert.ok(withFaces.every((e) => e.faces[0]?.faceId === face.faceId), 'one tracked face, one GRU state');
+  // the pages say, visibly, that these values come from an untrained export
+  const overlay = await browser.newPage(`${t.baseUrl}/overlay?room=av&token=${encodeURIComponent(t.token('overlay', 'av'))}`);
+  await overlay.locator('section.stream .untrained-badge', { hasText: 'UNTRAINED' }).waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match((await overlay.locator('section.stream .va').textContent()) ?? '', /UNTRAINED/);
+  const dashboard = await browser.newPage(`${t.baseUrl}/dashboard?room=av&token=${encodeURIComponent(t.token('dashboard', 'av'))}`);
+  await dashboard.locator('section.card[data-untrained="true"] td', { hasText: 'UNTRAINED MODEL' }).waitFor({ timeout: 10_000 });
+  assert.match((await dashboard.locator('section.card td.source').nth(1).textContent()) ?? '', /^UNTRAINED avmt@/);
+  await overlay.close();
+  await dashboard.close();
   const app = t.app;
   const samples = async () => Number((await app.metrics.registry.getSingleMetric('affectcast_analysed_audio_samples_total')?.get())?.values[0]?.value ?? 0);
   await until(async () => (await samples()) >= 16_000, 10_000, 'a second of the microphone in the audio window');
+});
+
+test('a withheld expression head shows as unavailable on the overlay and dashboard, never as numbers', async () => {
+  await browser?.close();
+  await t?.close();
+  browser = undefined;
+  t = undefined;
+  // the same export, its manifest saying every head but the expression was really trained
+  const withheld = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-avmt-withheld-'));
+  try {
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(withheld, f));
+    const manifestPath = path.join(withheld, 'avmt.json');
+    const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { provenance: unknown };
+    m.provenance = {
+      status: 'trained', source: 'test', licence: 'test',
+      heads: { va: 'trained', au: 'trained', expr: 'untrained' },
+      training: { data: 'test', epochs: 2, labelled: { va: 5000, au: 5000, expr: 0 }, metrics: {} },
+    };
+    fs.writeFileSync(manifestPath, JSON.stringify(m));
+    t = await startTestApp({ config: { models: { profile: 'avmt', dir: withheld }, analyzer: { fps: 5 } } });
+    browser = await launchBrowser({ name: 'avmt-withheld', y4m: testMedia().astronautY4m, wav: testMedia().speechWav });
+    await browser.newPage(t.meetingUrl('wh', { name: 'Speaker' }));
+    const overlay = await browser.newPage(`${t.baseUrl}/overlay?room=wh&token=${encodeURIComponent(t.token('overlay', 'wh'))}`);
+    await overlay.locator('section.stream .top-expression', { hasText: 'expression unavailable' }).waitFor({ timeout: 30_000 });
+    assert.equal(await overlay.locator('section.stream .untrained-badge').isVisible(), false, 'trained heads carry no badge');
+    assert.deepEqual(await overlay.locator('section.stream .value').allTextContents(), Array(7).fill(''), 'no expression numbers');
+    const dashboard = await browser.newPage(`${t.baseUrl}/dashboard?room=wh&token=${encodeURIComponent(t.token('dashboard', 'wh'))}`);
+    const expressionRow = dashboard.locator('section.card tr', { has: dashboard.locator('td', { hasText: /^Expression$/ }) });
+    await expressionRow.locator('td', { hasText: /^unavailable$/ }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await expressionRow.locator('td.source').textContent(), 'unavailable');
+    await overlay.close();
+    await dashboard.close();
+  } finally {
+    await browser?.close();
+    await t?.close();
+    browser = undefined;
+    t = undefined;
+    fs.rmSync(withheld, { recursive: true, force: true });
+  }
 });

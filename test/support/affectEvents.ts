@@ -1,7 +1,7 @@
 // Hand-made AffectEvents with chosen values, published through the app's hub exactly as the analyzer
 // publishes them: page tests then know what each widget, timeline and alert must show. Every event is
 // checked against the contract's schema, so a fixture can never be something the analyzer could not send.
-import { AffectEventSchema, type AffectEvent, type FaceAffect } from '../../src/contracts/affect.js';
+import { AffectEventSchema, type AffectEvent, type ExpressionProbs, type FaceAffect } from '../../src/contracts/affect.js';
 import { ACTION_UNITS, EXPRESSIONS, type Expression } from '../../src/contracts/labels.js';
 import type { App } from '../../src/server/App.js';
 
@@ -21,7 +21,7 @@ export function face(values: FaceValues = {}): FaceAffect {
   const top = values.top ?? 'neutral';
   const p = values.p ?? 0.7;
   const rest = (1 - p) / (EXPRESSIONS.length - 1);
-  const probs = Object.fromEntries(EXPRESSIONS.map((e) => [e, e === top ? p : rest])) as FaceAffect['expression']['probs'];
+  const probs = Object.fromEntries(EXPRESSIONS.map((e) => [e, e === top ? p : rest])) as ExpressionProbs;
   const au = values.au === undefined ? 0.3 : values.au;
   const valence = values.valence === undefined ? 0 : values.valence;
   const arousal = values.arousal === undefined ? 0 : values.arousal;

@@ -91,6 +91,7 @@ def provenance(cfg: ModelConfig, ck: Checkpoint | None, seed: int) -> dict[str, 
                     'its EULA (non-commercial research only)'),
         'heads': heads,
         'training': {'data': ck.data, 'epochs': ck.epoch,
+                     'labelled': {k: int(v) for k, v in ck.labelled.items()},
                      'metrics': {k: float(v) for k, v in ck.metrics.items()}},
         'notes': (f'variant {cfg.variant}, width {cfg.width:g}, expression head {cfg.expr_head}, '
                   f'sequence length {ck.seq_len}; labelled training frames {ck.labelled}; '

@@ -99,6 +99,9 @@ class ExportTest(unittest.TestCase):
         self.assertIn('expr_total', p['training']['metrics'])
         self.assertEqual(p['heads']['va'], 'trained')
         self.assertEqual(p['heads']['au.AU20'], 'untrained')
+        # the labelled frame counts the server checks against its minimums (src/analyzer/avmt/avmtHeads.ts)
+        self.assertEqual(p['training']['labelled']['au.AU20'], 0)
+        self.assertGreater(p['training']['labelled']['va'], 0)
         self.assertIn('w0.0625', m['version'])  # the checkpoint's width, not --width
         self.assertEqual(m['preprocessing']['state']['trainedSequenceLength'], 4)
 

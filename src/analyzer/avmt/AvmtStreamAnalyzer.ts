@@ -1,7 +1,7 @@
 // One video stream through the paper's A/V-MT-VGG-RNN, live: detect → track → align → one network step per
 // frame for all faces at once, each face with its own GRU state and the trailing audio window of its peer.
 import type { FaceAffect } from '../../contracts/affect.js';
-import { ACTION_UNITS, EXPRESSIONS, UNAVAILABLE, type Expression } from '../../contracts/labels.js';
+import { ACTION_UNITS, EXPRESSIONS, type Expression } from '../../contracts/labels.js';
 import type { Float32Tensor, InferenceRunner } from '../../inference/InferenceRunner.js';
 import type { LogMelWindow } from '../audio/LogMelWindow.js';
 import { topExpression } from '../expression/topExpression.js';
@@ -107,9 +107,12 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
       if (!t) throw new Error(`avmt: output '${name}' missing`);
       return t.data.subarray(i * width, (i + 1) * width);
     };
-    const exprRow = row('expr', EXPRESSIONS.length);
-    const probs = Object.fromEntries(EXPRESSIONS.map((e, k) => [e, clamp01(exprRow[k] as number)])) as Record<Expression, number>;
-    const label = topExpression(probs);
+    let expression: FaceAffect['expression'] = null;
+    if (heads.expression) {
+      const exprRow = row('expr', EXPRESSIONS.length);
+      const probs = Object.fromEntries(EXPRESSIONS.map((e, k) => [e, clamp01(exprRow[k] as number)])) as Record<Expression, number>;
+      expression = { label: topExpression(probs), probs };
+    }
     const va = heads.va ? row('va', 2) : null;
     const au = heads.au ? row('au', ACTION_UNITS.length) : null;
     const clampSigned = (v: number) => Math.max(-1, Math.min(1, v));
@@ -120,12 +123,8 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
       valence: va ? clampSigned(va[0] as number) : null,
       arousal: va ? clampSigned(va[1] as number) : null,
       aus: au ? (Object.fromEntries(ACTION_UNITS.map((a, k) => [a, clamp01(au[k] as number)])) as FaceAffect['aus']) : null,
-      expression: { label, probs },
-      provenance: {
-        va: heads.va ? heads.provenance : UNAVAILABLE,
-        au: heads.au ? heads.provenance : UNAVAILABLE,
-        expression: heads.expression ? heads.provenance : UNAVAILABLE,
-      },
+      expression,
+      provenance: { va: heads.provenance.va, au: heads.provenance.au, expression: heads.provenance.expression },
     };
   }
 }

@@ -52,8 +52,9 @@ function faceCells(face: FaceAffect | undefined): Cell[] {
     face.faceId,
     ...face.box,
     face.score,
-    face.expression.label,
-    ...EXPRESSIONS.map((e) => face.expression.probs[e]),
+    // A withheld expression head exports empty cells, never stale or zero numbers.
+    face.expression?.label ?? null,
+    ...EXPRESSIONS.map((e) => face.expression?.probs[e] ?? null),
     face.valence,
     face.arousal,
     ...ACTION_UNITS.map((au) => (face.aus ? face.aus[au] : null)),

@@ -12,6 +12,8 @@ export function describeSource(provenance: string): string {
   switch (provenanceKind(provenance)) {
     case 'model':
       return provenance.slice('model:'.length);
+    case 'untrained':
+      return `UNTRAINED ${provenance.slice('untrained:model:'.length)} (benchmark only, means nothing)`;
     case 'estimator':
       return `estimated (${provenance.slice('estimator:'.length)})`;
     case 'unavailable':
@@ -66,15 +68,22 @@ export class FaceCard {
       this.#chips.replaceChildren();
       return;
     }
-    const { label, probs } = face.expression;
+    const expression = face.expression;
+    this.root.dataset.untrained = String(Object.values(face.provenance).some((p) => provenanceKind(p) === 'untrained'));
     this.#table.replaceChildren(
-      row('Expression', `${EXPRESSION_NAMES[label]} (${Math.round(probs[label] * 100)}%)`, describeSource(face.provenance.expression)),
+      row(
+        'Expression',
+        expression ? `${EXPRESSION_NAMES[expression.label]} (${Math.round(expression.probs[expression.label] * 100)}%)` : 'unavailable',
+        describeSource(face.provenance.expression),
+      ),
       row('Valence', fmt(face.valence), describeSource(face.provenance.va)),
       row('Arousal', fmt(face.arousal), describeSource(face.provenance.va)),
+      row('AUs', face.aus ? 'see chips' : 'unavailable', describeSource(face.provenance.au)),
     );
     const aus = face.aus;
     if (!aus) {
-      const why = provenanceKind(face.provenance.au) === 'estimator' ? 'AUs unavailable (calibrating: needs a moment of neutral face)' : 'AUs unavailable';
+      // A model source with no values: the mesh did not accept this face on this frame.
+      const why = provenanceKind(face.provenance.au) === 'unavailable' ? 'AUs unavailable' : 'AUs unavailable (no reliable mesh on this frame)';
       this.#chips.replaceChildren(el('span', { class: 'note' }, why));
       return;
     }

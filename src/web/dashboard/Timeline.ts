@@ -93,7 +93,7 @@ export class Timeline {
     this.#x.push(x);
     this.#va[0].push(face?.valence ?? null);
     this.#va[1].push(face?.arousal ?? null);
-    EXPRESSIONS.forEach((e, i) => this.#probs[i]?.push(face ? face.expression.probs[e] : null));
+    EXPRESSIONS.forEach((e, i) => this.#probs[i]?.push(face?.expression?.probs[e] ?? null));
   }
 
   setMarkers(markers: readonly Marker[]): void {

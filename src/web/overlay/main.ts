@@ -5,6 +5,7 @@
 // with a message that names it, rather than showing something other than what was asked for.
 import type { AffectEvent, FaceAffect } from '../../contracts/affect.js';
 import type { RoomState } from '../../contracts/overlay.js';
+import { provenanceKind } from '../../contracts/provenance.js';
 import { connectAffect, type ConnectionState } from '../shared/affectSocket.js';
 import { el, requireElement } from '../shared/dom.js';
 import { parseOverlayOptions, type OverlayOptions } from '../shared/overlayOptions.js';
@@ -17,6 +18,7 @@ const STALE_AFTER_MS = 3000;
 interface Card {
   root: HTMLElement;
   name: HTMLElement;
+  badge: HTMLElement;
   peerId: string;
   producerId: string;
   widgets: OverlayWidget[];
@@ -87,9 +89,12 @@ function start(options: OverlayOptions): void {
     const name = el('span', { class: 'name' });
     const widgets = options.widgets.map(createWidget);
     const root = el('section', { class: 'stream', 'data-peer-id': event.peerId, 'data-producer-id': event.producerId, ...(faceId === null ? {} : { 'data-face-id': String(faceId) }) });
-    root.append(el('header', {}, name), ...widgets.map((w) => w.root));
+    // Shown while any value on the card comes from an untrained export (--allow-untrained, benchmarks only).
+    const badge = el('div', { class: 'untrained-badge' }, 'UNTRAINED MODEL: benchmark only, these numbers mean nothing');
+    badge.hidden = true;
+    root.append(el('header', {}, name), badge, ...widgets.map((w) => w.root));
     container.append(root);
-    const created: Card = { root, name, peerId: event.peerId, producerId: event.producerId, widgets, lastEventAt: 0 };
+    const created: Card = { root, name, badge, peerId: event.peerId, producerId: event.producerId, widgets, lastEventAt: 0 };
     cards.set(key, created);
     return created;
   }
@@ -99,6 +104,9 @@ function start(options: OverlayOptions): void {
     c.root.dataset.stale = 'false';
     c.root.dataset.face = String(face !== null);
     c.name.textContent = label;
+    const untrained = face !== null && Object.values(face.provenance).some((p) => provenanceKind(p) === 'untrained');
+    c.root.dataset.untrained = String(untrained);
+    c.badge.hidden = !untrained;
     for (const w of c.widgets) w.update(face, snap);
   }
 
@@ -126,7 +134,7 @@ function start(options: OverlayOptions): void {
       if (event.faces.length === 0) show(card(`${event.producerId}:none`, event, null), null, name, snap);
       for (const f of event.faces) show(card(`${event.producerId}:${f.faceId}`, event, f.faceId), f, event.faces.length > 1 ? `${name} · face ${f.faceId}` : name, snap);
     }
-    debug.streams[event.producerId] = { peerId: event.peerId, topExpression: largest(event.faces)?.expression.label ?? null };
+    debug.streams[event.producerId] = { peerId: event.peerId, topExpression: largest(event.faces)?.expression?.label ?? null };
   }
 
   function applyState(state: RoomState): void {

@@ -36,9 +36,11 @@ class ExpressionBars implements OverlayWidget {
   }
 
   update(face: FaceAffect | null, snap: boolean): void {
-    for (const [expression, cells] of this.#rows) {
-      cells.p.set(face ? face.expression.probs[expression] : null, snap);
-      cells.row.dataset.top = String(face?.expression.label === expression);
+    // A withheld expression head clears the bars: never the previous numbers.
+    const expression = face?.expression ?? null;
+    for (const [label, cells] of this.#rows) {
+      cells.p.set(expression ? expression.probs[label] : null, snap);
+      cells.row.dataset.top = String(expression?.label === label);
     }
   }
 
@@ -67,6 +69,12 @@ class TopExpression implements OverlayWidget {
       this.#label.textContent = 'no face';
       this.root.dataset.expression = '';
       this.#p.set(null);
+      return;
+    }
+    if (face.expression === null) {
+      this.#label.textContent = 'expression unavailable';
+      this.root.dataset.expression = '';
+      this.#p.set(null, true);
       return;
     }
     const { label, probs } = face.expression;

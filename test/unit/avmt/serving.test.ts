@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { GruStates } from '../../../src/analyzer/avmt/GruStates.js';
-import { avmtHeads } from '../../../src/analyzer/avmt/avmtHeads.js';
+import { avmtHeads, MIN_TRAINING } from '../../../src/analyzer/avmt/avmtHeads.js';
 import { loadAvmtProfile } from '../../../src/analyzer/profiles/avmtProfile.js';
 import { LogMelWindow } from '../../../src/analyzer/audio/LogMelWindow.js';
 import type { VideoFrame } from '../../../src/analyzer/media/frames.js';
@@ -67,20 +67,20 @@ test('one step per frame: the face state carries over frames and restarts when t
     assert.equal(first.length, 1);
     assert.equal(second[0]?.faceId, first[0]?.faceId, 'same face, same id');
     // identical pixels and audio: only the carried GRU state can change the output
-    assert.notDeepEqual(second[0]?.expression.probs, first[0]?.expression.probs);
+    assert.notDeepEqual(second[0]?.expression?.probs, first[0]?.expression?.probs);
 
     // lose the face (lostAfterFrames empty frames), then it comes back as a new face with a fresh state
     const empty = { ...greyFrame(frame.width, frame.height), capturedAt: Date.now() };
     for (let i = 0; i < 11; i++) assert.deepEqual(await stream.analyze(empty), []);
     const again = await stream.analyze(frame);
     assert.notEqual(again[0]?.faceId, first[0]?.faceId);
-    for (const [label, p] of Object.entries(first[0]!.expression.probs)) {
-      assert.ok(Math.abs(p - again[0]!.expression.probs[label as Expression]) < 1e-5, `fresh state reproduces step 1 (${label})`);
+    for (const [label, p] of Object.entries(first[0]!.expression!.probs)) {
+      assert.ok(Math.abs(p - again[0]!.expression!.probs[label as Expression]) < 1e-5, `fresh state reproduces step 1 (${label})`);
     }
     assert.ok(Math.abs((again[0]!.valence ?? 9) - (first[0]!.valence ?? 0)) < 1e-5);
 
-    // the values are labelled with the export they came from, and fit the public event schema
-    assert.match(first[0]!.provenance.va, /^model:avmt@.*untrained/);
+    // every value let through by --allow-untrained is marked untrained, and fits the public event schema
+    for (const p of Object.values(first[0]!.provenance)) assert.match(p, /^untrained:model:avmt@.*untrained/);
     const event = { v: 1, roomId: 'r', peerId: 'p', producerId: 'v', capturedAt: 1, latencyMs: 1, model: profile.model, faces: first };
     assert.ok(AffectEventSchema.safeParse(event).success);
   } finally {
@@ -99,14 +99,57 @@ test('GRU states gather into [layers, N, units] and scatter back per face', () =
   assert.deepEqual([...states.gather([7, 9])], [0, 0, 0, 2, 2, 2, 0, 0, 0, 4, 4, 4]);
 });
 
-test('heads without trained weights are withheld, AUs as a whole', () => {
+test('a head counts as trained only with the training its manifest records; --allow-untrained unlocks untrained exports only', () => {
+  const enough = { data: 'd', epochs: 3, labelled: { va: 5000, au: 5000, 'au.AU20': 0, expr: 5000 }, metrics: {} };
   const manifest = (provenance: Partial<ModelManifest['provenance']>) => ({ id: 'avmt', version: 'v1', provenance: { status: 'trained', source: 's', licence: 'l', ...provenance } }) as ModelManifest;
-  const trained = avmtHeads(manifest({ heads: { va: 'trained', au: 'trained', expr: 'trained' } }), false);
+  const trained = avmtHeads(manifest({ heads: { va: 'trained', au: 'trained', expr: 'trained' }, training: enough }), false);
   assert.deepEqual([trained.va, trained.au, trained.expression], [true, true, true]);
-  const noAu20 = avmtHeads(manifest({ heads: { va: 'trained', au: 'trained', 'au.AU20': 'untrained', expr: 'trained' } }), false);
-  assert.deepEqual([noAu20.va, noAu20.au, noAu20.expression], [true, false, true]);
+  assert.deepEqual(trained.provenance, { va: 'model:avmt@v1', au: 'model:avmt@v1', expression: 'model:avmt@v1' });
+  const noAu20 = avmtHeads(manifest({ heads: { va: 'trained', au: 'trained', 'au.AU20': 'untrained', expr: 'trained' }, training: enough }), true);
+  assert.deepEqual([noAu20.va, noAu20.au, noAu20.expression], [true, false, true], '--allow-untrained does not unlock a head of a trained export');
   assert.deepEqual(noAu20.withheld, ['au']);
+  assert.equal(noAu20.provenance.au, 'unavailable');
+  // "trained" in the status, but no record of real training: withheld
+  assert.deepEqual(avmtHeads(manifest({ heads: { va: 'trained', au: 'trained', expr: 'trained' } }), false).withheld, ['va', 'au', 'expression']);
+  const smoke = avmtHeads(manifest({ training: { ...enough, labelled: { va: MIN_TRAINING.labelledFrames - 1, au: 5000, expr: 5000 } } }), false);
+  assert.deepEqual(smoke.withheld, ['va']);
+  assert.deepEqual(avmtHeads(manifest({ training: { ...enough, epochs: 0 } }), false).withheld, ['va', 'au', 'expression']);
   const untrained = avmtHeads(manifest({ status: 'untrained' }), false);
   assert.deepEqual(untrained.withheld, ['va', 'au', 'expression']);
-  assert.deepEqual(avmtHeads(manifest({ status: 'untrained' }), true).withheld, []);
+  const allowed = avmtHeads(manifest({ status: 'untrained' }), true);
+  assert.deepEqual(allowed.withheld, []);
+  assert.deepEqual(allowed.provenance, { va: 'untrained:model:avmt@v1', au: 'untrained:model:avmt@v1', expression: 'untrained:model:avmt@v1' });
+});
+
+test('a withheld expression head gives expression null, not numbers', async () => {
+  // the untrained export's expression head marked untrained in an otherwise "trained" manifest copy
+  const trainedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-avmt-withheld-'));
+  try {
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(trainedDir, f));
+    const m = JSON.parse(fs.readFileSync(path.join(trainedDir, 'avmt.json'), 'utf8')) as ModelManifest;
+    m.provenance = {
+      status: 'trained', source: 'test', licence: 'test',
+      heads: { va: 'trained', au: 'trained', expr: 'untrained' },
+      training: { data: 'test', epochs: 2, labelled: { va: 5000, au: 5000, expr: 0 }, metrics: {} },
+    };
+    fs.writeFileSync(path.join(trainedDir, 'avmt.json'), JSON.stringify(m));
+    const c = loadConfig({ profile: 'avmt' }, { AFFECTCAST_MODELS_DIR: trainedDir, AFFECTCAST_DATA_DIR: trainedDir });
+    const profile = await loadAvmtProfile(c, silentLogger());
+    const stream = profile.createStreamAnalyzer({ roomId: 'r', peerId: 'p', producerId: 'v', audio: () => new LogMelWindow(1000) });
+    try {
+      const [face] = await stream.analyze(frame);
+      assert.ok(face);
+      assert.equal(face.expression, null);
+      assert.equal(face.provenance.expression, 'unavailable');
+      assert.match(face.provenance.va, /^model:avmt@/);
+      assert.ok(face.valence !== null);
+      const event = { v: 1, roomId: 'r', peerId: 'p', producerId: 'v', capturedAt: 1, latencyMs: 1, model: profile.model, faces: [face] };
+      assert.ok(AffectEventSchema.safeParse(event).success, 'the schema allows a null expression');
+    } finally {
+      stream.close();
+      await profile.close();
+    }
+  } finally {
+    fs.rmSync(trainedDir, { recursive: true, force: true });
+  }
 });

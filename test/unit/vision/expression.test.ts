@@ -60,13 +60,32 @@ describe("face-api's expression preprocessing", () => {
 });
 
 describe('BlazeFace -> face-api box rule', () => {
-  it('gives the taller, narrower, higher box measured for face-api SSD', () => {
-    const det = { box: { x: 100, y: 100, width: 100, height: 100 }, keypoints: [], score: 0.9 };
-    const b = faceApiBoxFromBlazeFace(det);
-    assert.deepEqual(FACEAPI_BOX_RULE, { dx: 0, dy: -0.13, width: 0.87, height: 1.29 });
-    assert.ok(Math.abs(b.width - 87) < 1e-9 && Math.abs(b.height - 129) < 1e-9);
-    assert.ok(Math.abs(b.x + b.width / 2 - 150) < 1e-9, 'horizontally centred');
-    assert.ok(Math.abs(b.y + b.height / 2 - 137) < 1e-9, 'centre 0.13 w above the BlazeFace centre');
+  const eyes = (angle: number) => {
+    // right eye (image left) and left eye 40 px apart at `angle`, around (150, 140)
+    const [c, sn] = [Math.cos(angle), Math.sin(angle)];
+    return [{ x: 150 - 20 * c, y: 140 - 20 * sn }, { x: 150 + 20 * c, y: 140 + 20 * sn }, { x: 150, y: 150 }, { x: 150, y: 170 }];
+  };
+  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
+
+  it('gives the narrower, taller, higher box of an upright face', () => {
+    assert.deepEqual(FACEAPI_BOX_RULE, { width: 0.91, height: 1.18, widthPerRoll: 0.46, heightPerRoll: 0.3, up: 0.06 });
+    const b = faceApiBoxFromBlazeFace({ box: { x: 100, y: 100, width: 100, height: 100 }, keypoints: eyes(0), score: 0.9 });
+    near(b.width, 91, 'width');
+    near(b.height, 118, 'height');
+    near(b.x + b.width / 2, 150, 'centre x');
+    near(b.y + b.height / 2, 144, 'centre y, 0.06 W above');
+  });
+
+  it('grows with head roll and moves the centre along the face, not the frame', () => {
+    const b = faceApiBoxFromBlazeFace({ box: { x: 100, y: 100, width: 100, height: 100 }, keypoints: eyes(Math.PI / 6), score: 0.9 });
+    near(b.width, 91 + 46 * 0.5, 'width at 30 degrees');
+    near(b.height, 118 + 30 * 0.5, 'height at 30 degrees');
+    // towards the forehead of a face rolled clockwise on screen: up and to the right
+    near(b.x + b.width / 2, 150 + 6 * 0.5, 'centre x');
+    near(b.y + b.height / 2, 150 - 6 * Math.cos(Math.PI / 6), 'centre y');
+    const mirrored = faceApiBoxFromBlazeFace({ box: { x: 100, y: 100, width: 100, height: 100 }, keypoints: eyes(-Math.PI / 6), score: 0.9 });
+    near(mirrored.width, b.width, 'roll either way');
+    near(mirrored.x + mirrored.width / 2, 150 - 3, 'mirrored centre x');
   });
 });
 

@@ -1,0 +1,38 @@
+// The counters /metrics claims: a frame whose analysis throws is skipped and counted, the stream goes on.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Subject } from 'rxjs';
+import type { AffectEvent } from '../../../src/contracts/affect.js';
+import type { MediaFork } from '../../../src/analyzer/fork/MediaFork.js';
+import type { VideoFrame } from '../../../src/analyzer/media/frames.js';
+import { StreamAnalysis } from '../../../src/analyzer/StreamAnalysis.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { Metrics } from '../../../src/server/metrics.js';
+
+test('failed frames are skipped and counted in affectcast_failed_frames_total; good frames still publish', { timeout: 10_000 }, async () => {
+  const frames$ = new Subject<VideoFrame>();
+  const closed$ = new Subject<void>();
+  // only the frames' stream matters here; the fault (an analyzer that throws) is what a real part cannot produce on demand
+  const fork = { frames$, closed$ } as unknown as MediaFork;
+  let n = 0;
+  const analyzer = {
+    async analyze() {
+      if (n++ % 2 === 0) throw new Error('injected');
+      return [];
+    },
+    close() {},
+  };
+  const metrics = new Metrics();
+  const events: AffectEvent[] = [];
+  const analysis = new StreamAnalysis(fork, analyzer, { roomId: 'r', peerId: 'p', producerId: 'v', model: { id: 'm', version: '1' } }, (e) => events.push(e), { logger: silentLogger(), metrics });
+  const frame: VideoFrame = { width: 2, height: 2, data: new Uint8Array(12), capturedAt: Date.now() };
+  for (let i = 0; i < 4; i++) {
+    frames$.next(frame);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  analysis.close();
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^affectcast_failed_frames_total 2$/m);
+  assert.match(text, /^affectcast_affect_events_total 2$/m);
+  assert.equal(events.length, 2);
+});
