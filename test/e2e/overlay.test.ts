@@ -154,7 +154,7 @@ describe('overlay', () => {
     await row('Valence').locator('td.source', { hasText: 'estimated (circumplex-v1)' }).waitFor({ timeout: 10_000 });
     assert.match((await row('Expression').locator('td').nth(1).textContent()) ?? '', /^Happiness/);
     assert.match((await row('Expression').locator('td.source').textContent()) ?? '', /^faceapi-expression@/);
-    assert.match((await row('AU12').locator('td.source').textContent()) ?? '', /^mediapipe-blendshapes@.+\+au-map-v1$/);
+    assert.match((await row('AUs').locator('td.source').textContent()) ?? '', /^mediapipe-blendshapes@.+\+au-map-v1$/);
     await saveScreenshot(dashboard, 'dashboard-streamer');
     await dashboard.close();
 

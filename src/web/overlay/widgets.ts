@@ -96,7 +96,8 @@ class Circumplex implements OverlayWidget {
   readonly #caption = el('p', { class: 'caption' });
   readonly #valence = new Smoothed();
   readonly #arousal = new Smoothed();
-  #estimated = false;
+  /** What kind of number valence/arousal are, when they are not a trained model's: estimated, or untrained. */
+  #note = '';
 
   constructor() {
     const plane = el(
@@ -117,7 +118,8 @@ class Circumplex implements OverlayWidget {
     const available = face !== null && face.valence !== null && face.arousal !== null;
     this.#valence.set(available ? face.valence : null, snap);
     this.#arousal.set(available ? face.arousal : null, snap);
-    this.#estimated = face !== null && provenanceKind(face.provenance.va) === 'estimator';
+    const kind = face === null ? 'unavailable' : provenanceKind(face.provenance.va);
+    this.#note = kind === 'estimator' ? ' (estimated)' : kind === 'untrained' ? ' (UNTRAINED)' : '';
     this.root.dataset.available = String(available);
   }
 
@@ -135,7 +137,7 @@ class Circumplex implements OverlayWidget {
     // valence left → right, arousal bottom → top, both −1..+1 mapped onto the plane
     this.#dot.style.left = `${((v + 1) / 2) * 100}%`;
     this.#dot.style.top = `${((1 - a) / 2) * 100}%`;
-    this.#caption.textContent = `valence ${signed(v)} · arousal ${signed(a)}${this.#estimated ? ' (estimated)' : ''}`;
+    this.#caption.textContent = `valence ${signed(v)} · arousal ${signed(a)}${this.#note}`;
   }
 }
 
