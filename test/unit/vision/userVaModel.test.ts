@@ -13,7 +13,7 @@ import { HsemotionVaNet } from '../../../src/analyzer/va/HsemotionVaNet.js';
 import type { RgbImage } from '../../../src/analyzer/image/warp.js';
 import { OrtInferenceRunner } from '../../../src/inference/OrtInferenceRunner.js';
 import { HSEMOTION_VA, loadUserVaModel } from '../../../src/inference/userVaModel.js';
-import { loadVisionModels } from '../../../src/inference/VisionModels.js';
+import { MODEL_IDS, loadVisionModels } from '../../../src/inference/VisionModels.js';
 import { OnnxGraphBuilder } from '../../../src/models/convert/OnnxGraphBuilder.js';
 import { sha256Bytes } from '../../../src/models/sha256.js';
 import { decodeImage, facePhotos, requireModels } from './support.js';
@@ -141,7 +141,7 @@ describe('default profile with a user VA model', () => {
     const file = path.join(dir, 'enet_b0_8_va_mtl.onnx');
     fs.writeFileSync(file, bytes);
     const sha = sha256Bytes(bytes);
-    const models = await loadVisionModels({ dir: requireModels('blazeface', 'facemesh', 'faceapi-expression'), intraOpNumThreads: 1, va: { file, acceptSha256: sha } });
+    const models = await loadVisionModels({ dir: requireModels(...Object.values(MODEL_IDS)), intraOpNumThreads: 1, va: { file, acceptSha256: sha } });
     try {
       const faces = await new FrameAnalyzer(models, { minFaceScore: 0.6, maxFaces: 4 }).analyze({ ...astronaut, capturedAt: 1 });
       assert.equal(faces.length, 1);
