@@ -139,25 +139,20 @@ export class ForkManager {
     this.#waitForMedia(room, peer, producer, 0);
   }
 
-  /** Polls the producer's receive statistics until more than `bytesSeen` bytes arrived, then forks it. */
-  #waitForMedia(room: Room, peer: Peer, producer: Producer, bytesSeen: number): void {
+  /**
+   * Polls the producer's receive statistics (now, then every mediaPollMs) until more than `bytesSeen` bytes
+   * arrived, then forks it. The producer stays in #waiting until the poll decides, so a second watch of the
+   * same producer (a consent granted again) never starts a second loop.
+   */
+  #waitForMedia(room: Room, peer: Peer, producer: Producer, bytesSeen: number, delayMs = 0): void {
     if (this.closed || producer.closed || this.#waiting.has(producer.id)) return;
-    const poll = async () => {
-      if (this.closed || producer.closed) return;
+    const timer = setTimeout(async () => {
       const bytes = (await receivedBytes(producer)) ?? bytesSeen;
+      this.#waiting.delete(producer.id);
       if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
       if (bytes > bytesSeen && this.#hasFreeDecoder(room, peer, producer)) this.#fork(room, peer, producer, bytes);
-      else this.#schedule(room, peer, producer, bytesSeen);
-    };
-    this.#schedule(room, peer, producer, bytesSeen, poll);
-  }
-
-  #schedule(room: Room, peer: Peer, producer: Producer, bytesSeen: number, poll?: () => Promise<void>): void {
-    const next = poll ?? (() => this.#waitForMedia(room, peer, producer, bytesSeen));
-    const timer = setTimeout(() => {
-      this.#waiting.delete(producer.id);
-      void next();
-    }, poll ? 0 : (this.#options.mediaPollMs ?? 500));
+      else this.#waitForMedia(room, peer, producer, bytesSeen, this.#options.mediaPollMs ?? 500);
+    }, delayMs);
     timer.unref();
     this.#waiting.set(producer.id, timer);
   }

@@ -2,9 +2,8 @@
 // Face Landmarker bundle.
 import { BLENDSHAPE_LANDMARKS, BLENDSHAPE_NAMES } from '../../analyzer/blendshapes/blendshapeNames.js';
 import { convertTflite } from '../convert/tflite/convertTflite.js';
-import { TFLITE_CONVERTER_NAME } from '../convert/version.js';
 import { BUNDLE_MEMBERS, bundleSource } from '../tflite/faceLandmarkerBundle.js';
-import { bundleMemberGraph, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
+import { bundleMemberGraph, bundleMemberSpec, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
 import type { ModelSpec } from './ModelSpec.js';
 
 export const BLENDSHAPES_ID = 'mediapipe-blendshapes';
@@ -12,11 +11,7 @@ const MEMBER = BUNDLE_MEMBERS.blendshapes;
 const POINTS = BLENDSHAPE_LANDMARKS.length;
 
 export const blendshapesSpec: ModelSpec = {
-  id: BLENDSHAPES_ID,
-  sourcePackage: 'models/vendor/mediapipe',
-  sourceFiles: [MEMBER],
-  converter: TFLITE_CONVERTER_NAME,
-  resolveSource: () => bundleSource(),
+  ...bundleMemberSpec(BLENDSHAPES_ID, MEMBER),
 
   convert(pkg) {
     const graph = bundleMemberGraph(pkg, MEMBER);

@@ -1,8 +1,7 @@
 // MediaPipe FaceMesh V2 with irises (478 landmarks) at 256×256, from the vendored Face Landmarker bundle.
 import { convertTflite } from '../convert/tflite/convertTflite.js';
-import { TFLITE_CONVERTER_NAME } from '../convert/version.js';
 import { BUNDLE_MEMBERS, bundleSource } from '../tflite/faceLandmarkerBundle.js';
-import { bundleMemberGraph, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
+import { bundleMemberGraph, bundleMemberSpec, bundleSourceText, encodeBundleModel } from './mediapipeTflite.js';
 import type { ModelSpec } from './ModelSpec.js';
 
 export const FACEMESH_V2_ID = 'mediapipe-facemesh-v2';
@@ -11,11 +10,7 @@ export const FACEMESH_V2_POINTS = 478;
 const MEMBER = BUNDLE_MEMBERS.landmarks;
 
 export const facemeshV2Spec: ModelSpec = {
-  id: FACEMESH_V2_ID,
-  sourcePackage: 'models/vendor/mediapipe',
-  sourceFiles: [MEMBER],
-  converter: TFLITE_CONVERTER_NAME,
-  resolveSource: () => bundleSource(),
+  ...bundleMemberSpec(FACEMESH_V2_ID, MEMBER),
 
   convert(pkg) {
     const graph = bundleMemberGraph(pkg, MEMBER);
