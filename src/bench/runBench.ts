@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FrameAnalyzer, frameAnalyzerOptions } from '../analyzer/FrameAnalyzer.js';
 import { LogMelWindow } from '../analyzer/audio/LogMelWindow.js';
 import type { VideoFrame } from '../analyzer/media/frames.js';
-import { loadAvmtProfile } from '../analyzer/profiles/avmtProfile.js';
+import { loadAvmtProfile } from '../analyzer/profiles/avmt/avmtProfile.js';
 import type { StreamAnalyzer } from '../analyzer/profiles/AnalysisProfile.js';
 import type { Config } from '../config/schema.js';
 import { loadVisionModels, visionModelsOptions } from '../inference/VisionModels.js';

@@ -86,7 +86,26 @@ export const ConfigSchema = z
         /** UDP ports for the decoders' RTP/RTCP pairs; keep them outside sfu.rtcPorts. */
         decoderPorts: portRange.default({ min: 50000, max: 59999 }),
         minFaceScore: z.number().min(0).max(1).default(0.6),
+        /** Faces analysed per stream, largest first. */
         maxFaces: z.number().int().min(1).max(32).default(8),
+        /**
+         * Between detections each face is followed by its previous frame's landmarks; the detector also runs
+         * every this many analysed frames to find newcomers (and whenever a face is lost or none is tracked).
+         */
+        detectEveryFrames: z.number().int().min(1).max(300).default(10),
+        /** Per-face One-Euro filtering of valence, arousal, AUs and expression probabilities; the unfiltered values go out as faces[].raw. */
+        smoothing: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Hz: cutoff of a still value (lower: smoother, more lag). */
+            minCutoff: z.number().positive().max(100).default(1),
+            /** Cutoff growth per unit/s of change (higher: fast changes come through sooner). */
+            beta: z.number().min(0).max(100).default(1),
+            /** Hz: cutoff of the speed estimate. */
+            dCutoff: z.number().positive().max(100).default(1),
+          })
+          .strict()
+          .prefault({}),
         /** Consecutive analysed frames a face may go undetected before its track (and per-face state) ends. */
         lostAfterFrames: z.number().int().min(1).max(300).default(10),
         /**

@@ -23,7 +23,7 @@ export const FaceAffectSchema = z.object({
   faceId: z.number().int().nonnegative(),
   /** x, y, width, height normalised to the video frame (0..1). */
   box: z.tuple([unit, unit, unit, unit]),
-  /** Detector confidence. */
+  /** Detector confidence; on a frame where the face was followed by its landmarks instead, the landmark model's face presence. */
   score: unit,
   valence: signedUnit.nullable(),
   arousal: signedUnit.nullable(),
@@ -37,6 +37,19 @@ export const FaceAffectSchema = z.object({
   blendshapes: z.object(Object.fromEntries(BLENDSHAPES.map((b) => [b, unit])) as Record<(typeof BLENDSHAPES)[number], typeof unit>).optional(),
   /** Which model or named estimator produced each group of values, or 'unavailable'. */
   provenance: z.object({ va: provenance, au: provenance, expression: provenance }),
+  /**
+   * Optional, additive to v1: present when smoothing is on (config analyzer.smoothing), the values as the
+   * models gave them for this frame, before the per-face One-Euro filter that produced valence, arousal, aus
+   * and expression above. Recordings and exports keep both.
+   */
+  raw: z
+    .object({
+      valence: signedUnit.nullable(),
+      arousal: signedUnit.nullable(),
+      aus: actionUnitProbs.nullable(),
+      expression: expressionProbs.nullable(),
+    })
+    .optional(),
 });
 
 export const AffectEventSchema = z.object({

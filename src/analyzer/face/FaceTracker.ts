@@ -1,6 +1,8 @@
 // Stable face ids within one stream: greedy matching of detections to tracks on IoU and centre distance.
 // Ids come from a per-tracker counter and are never reused, so a face that comes back after being lost
 // is a new face (and per-face state keyed by id, like the paper network's GRU state, starts fresh).
+// A track may also be *followed* (its face found this frame without the detector, e.g. from the previous
+// frame's landmarks): it counts as seen, and a detection that matches it is the same face, not a new one.
 // No box smoothing: weighted NMS in the detector already averages neighbouring anchors, and any filter
 // here would add latency (an EMA with weight a lags by a/(1-a) frames); boxes are passed through as is.
 import type { Box } from '../image/geometry.js';
@@ -24,7 +26,10 @@ export interface TrackedFace {
 }
 
 export interface TrackerUpdate {
-  /** One entry per detection, in the detections' order. */
+  /**
+   * One entry per detection, in the detections' order, except detections matched to a followed track (the
+   * same face, already located) and new faces beyond maxTracks.
+   */
   faces: TrackedFace[];
   /** Ids lost on this frame; they will never be reported again. */
   lost: number[];
@@ -55,7 +60,25 @@ export class FaceTracker {
     return this.#tracks.map((t) => t.id);
   }
 
-  update(detections: readonly FaceDetection[]): TrackerUpdate {
+  /** Tracks alive, including ones missed for a few frames. */
+  get size(): number {
+    return this.#tracks.length;
+  }
+
+  /**
+   * One frame: `detections` (may be empty on a frame the detector skipped) and the boxes of the tracks
+   * `followed` this frame by other means. New tracks start only while fewer than `maxTracks` exist, in the
+   * detections' order (pass them largest first to keep the largest faces).
+   */
+  update(
+    detections: readonly FaceDetection[],
+    options: { followed?: ReadonlyMap<number, Box>; maxTracks?: number } = {},
+  ): TrackerUpdate {
+    const followed = options.followed ?? new Map<number, Box>();
+    for (const track of this.#tracks) {
+      const box = followed.get(track.id);
+      if (box !== undefined) track.box = box;
+    }
     // candidate pairs, cheapest first: cost = (1 - IoU) + centre distance in face sizes
     const pairs: Array<{ t: number; d: number; cost: number }> = [];
     this.#tracks.forEach((track, t) => {
@@ -79,7 +102,11 @@ export class FaceTracker {
     const lost: number[] = [];
     const kept: Track[] = [];
     this.#tracks.forEach((track, t) => {
-      if (taken.has(t)) {
+      if (followed.has(track.id)) {
+        track.missed = 0;
+        track.age++;
+        kept.push(track);
+      } else if (taken.has(t)) {
         kept.push(track);
       } else if (++track.missed > this.#lostAfter) {
         lost.push(track.id);
@@ -88,10 +115,14 @@ export class FaceTracker {
         kept.push(track);
       }
     });
-    const faces = detections.map((det, d): TrackedFace => {
+    const maxTracks = options.maxTracks ?? Infinity;
+    const faces: TrackedFace[] = [];
+    detections.forEach((det, d) => {
       const t = trackOf[d] as number;
       let track = t >= 0 ? this.#tracks[t] : undefined;
+      if (track !== undefined && followed.has(track.id)) return; // already located: keep the followed box
       if (track === undefined) {
+        if (kept.length >= maxTracks) return;
         track = { id: this.#nextId++, box: det.box, missed: 0, age: 0 };
         kept.push(track);
       } else {
@@ -99,7 +130,7 @@ export class FaceTracker {
         track.missed = 0;
         track.age++;
       }
-      return { faceId: track.id, detection: det, age: track.age };
+      faces.push({ faceId: track.id, detection: det, age: track.age });
     });
     this.#tracks = kept;
     return { faces, lost };

@@ -7,6 +7,7 @@ import type { Logger } from '../../log/logger.js';
 import { LogMelWindow } from '../audio/LogMelWindow.js';
 import { FfmpegDecoder } from '../decode/FfmpegDecoder.js';
 import { PCM_SAMPLE_RATE, type VideoFrame } from '../media/frames.js';
+import { affectEvent } from '../pipeline/affectEvent.js';
 import type { AnalysisProfile } from '../profiles/AnalysisProfile.js';
 import { decodeFileAudio } from './fileAudio.js';
 
@@ -75,15 +76,7 @@ export async function analyzeFile(options: AnalyzeFileOptions): Promise<{ frames
       }
       const faces = await stream.analyze(frame);
       frames++;
-      options.onEvent({
-        v: 1,
-        ...identity,
-        capturedAt: frame.capturedAt,
-        latencyMs: Math.max(0, Date.now() - frame.capturedAt),
-        model: profile.model,
-        faces,
-        mediaTimeMs: frame.mediaTimeMs ?? null,
-      });
+      options.onEvent({ ...affectEvent({ ...identity, model: profile.model }, frame, faces), mediaTimeMs: frame.mediaTimeMs ?? null });
     }
     if (options.signal?.aborted) return { frames };
     const exit = await decoder.exited;

@@ -1,8 +1,8 @@
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log/logger.js';
 import type { AnalysisProfile } from './AnalysisProfile.js';
-import { loadAvmtProfile } from './avmtProfile.js';
-import { loadDefaultProfile } from './defaultProfile.js';
+import { loadAvmtProfile } from './avmt/avmtProfile.js';
+import { loadDefaultProfile } from './default/defaultProfile.js';
 
 /** The configured model profile, with its networks loaded and verified against their manifests. */
 export function loadProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {

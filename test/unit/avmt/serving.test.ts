@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { GruStates } from '../../../src/analyzer/avmt/GruStates.js';
 import { avmtHeads, MIN_TRAINING } from '../../../src/analyzer/avmt/avmtHeads.js';
-import { loadAvmtProfile } from '../../../src/analyzer/profiles/avmtProfile.js';
+import { loadAvmtProfile } from '../../../src/analyzer/profiles/avmt/avmtProfile.js';
 import { LogMelWindow } from '../../../src/analyzer/audio/LogMelWindow.js';
 import type { VideoFrame } from '../../../src/analyzer/media/frames.js';
 import { loadConfig } from '../../../src/config/loadConfig.js';

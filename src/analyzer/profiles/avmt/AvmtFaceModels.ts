@@ -1,19 +1,28 @@
-// One video stream through the paper's A/V-MT-VGG-RNN, live: detect → track → align → one network step per
-// frame for all faces at once, each face with its own GRU state and the trailing audio window of its peer.
-import type { FaceAffect } from '../../contracts/affect.js';
-import { ACTION_UNITS, EXPRESSIONS, type Expression } from '../../contracts/labels.js';
-import type { Float32Tensor, InferenceRunner } from '../../inference/InferenceRunner.js';
-import type { LogMelWindow } from '../audio/LogMelWindow.js';
-import { topExpression } from '../expression/topExpression.js';
-import { BlazeFaceDetector } from '../face/BlazeFaceDetector.js';
-import { FaceTracker } from '../face/FaceTracker.js';
-import { clamp01, normaliseBox, type Box } from '../image/geometry.js';
-import type { VideoFrame } from '../media/frames.js';
-import type { StreamAnalyzer } from '../profiles/AnalysisProfile.js';
-import type { AvmtHeads } from './avmtHeads.js';
-import { FaceAligner } from './alignFace.js';
-import { GruStates } from './GruStates.js';
-import type { AvmtPreprocessing } from './avmtPreprocessing.js';
+// The 'avmt' profile's face models and stream analyzer: the shared face pipeline, detecting on every frame
+// (DetectingLocator), then align → one step of the paper's A/V-MT-VGG-RNN for all faces at once, each face
+// with its own GRU state and the trailing audio window of its peer.
+//
+// Why detect every frame here: this profile has no landmark model, and its alignment needs fresh eye, nose
+// and mouth points on every frame (the network was trained on faces aligned from per-frame landmarks).
+// Following a box between detections would either reuse stale keypoints (a misaligned face fed to a
+// recurrent state, which carries the error forward) or need a landmark model this profile does not ship;
+// the detector is a small part of the step next to the network itself.
+import type { FaceAffect } from '../../../contracts/affect.js';
+import { ACTION_UNITS, EXPRESSIONS, type Expression } from '../../../contracts/labels.js';
+import type { Float32Tensor, InferenceRunner } from '../../../inference/InferenceRunner.js';
+import type { LogMelWindow } from '../../audio/LogMelWindow.js';
+import { FaceAligner } from '../../avmt/alignFace.js';
+import type { AvmtHeads } from '../../avmt/avmtHeads.js';
+import type { AvmtPreprocessing } from '../../avmt/avmtPreprocessing.js';
+import { GruStates } from '../../avmt/GruStates.js';
+import { topExpression } from '../../expression/topExpression.js';
+import type { StageTimings } from '../../FrameAnalyzerTypes.js';
+import { clamp01 } from '../../image/geometry.js';
+import type { VideoFrame } from '../../media/frames.js';
+import { DetectingLocator } from '../../pipeline/DetectingLocator.js';
+import { FacePipeline } from '../../pipeline/FacePipeline.js';
+import type { FaceModels, FaceValues, LocatedFace } from '../../pipeline/faceStages.js';
+import type { OneEuroParams } from '../../smoothing/OneEuroFilter.js';
 
 export interface AvmtStreamOptions {
   detector: InferenceRunner;
@@ -23,28 +32,29 @@ export interface AvmtStreamOptions {
   minFaceScore: number;
   maxFaces: number;
   lostAfterFrames: number;
+  /** config analyzer.smoothing when enabled, else null. */
+  smoothing: OneEuroParams | null;
   /** The trailing audio of this stream's peer; silence when the peer publishes none. */
   audio: () => LogMelWindow;
 }
 
 const GRU_LAYERS = 2;
 
-export class AvmtStreamAnalyzer implements StreamAnalyzer {
+export function createAvmtStreamAnalyzer(options: AvmtStreamOptions): FacePipeline {
+  const locator = new DetectingLocator(options.detector, options);
+  return new FacePipeline(locator, new AvmtFaceModels(options), options.smoothing);
+}
+
+export class AvmtFaceModels implements FaceModels {
   readonly #options: AvmtStreamOptions;
-  readonly #detector: BlazeFaceDetector;
-  readonly #tracker: FaceTracker;
   readonly #aligner: FaceAligner;
   readonly #states: GruStates | null;
   readonly #units: number;
   /** Whether the export has the audio stream (the A/V variant). */
   readonly #usesAudio: boolean;
-  #tail: Promise<unknown> = Promise.resolve();
-  #closed = false;
 
   constructor(options: AvmtStreamOptions) {
     this.#options = options;
-    this.#detector = new BlazeFaceDetector(options.detector, { minScore: options.minFaceScore, maxFaces: options.maxFaces });
-    this.#tracker = new FaceTracker({ lostAfterFrames: options.lostAfterFrames });
     this.#aligner = new FaceAligner(options.preprocessing);
     const h0 = options.network.manifest.inputs.find((t) => t.name === 'h0');
     this.#units = typeof h0?.shape[2] === 'number' ? h0.shape[2] : 0;
@@ -52,24 +62,12 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
     this.#usesAudio = options.network.manifest.inputs.some((t) => t.name === 'audio');
   }
 
-  analyze(frame: VideoFrame): Promise<FaceAffect[]> {
-    if (this.#closed) return Promise.reject(new Error('stream analyzer is closed'));
-    // serialised: each face's state must advance one frame at a time, in order
-    const result = this.#tail.then(() => this.#step(frame));
-    this.#tail = result.catch(() => undefined);
-    return result;
+  forget(faceIds: readonly number[]): void {
+    this.#states?.forget(faceIds);
   }
 
-  close(): void {
-    this.#closed = true;
-    this.#states?.clear();
-  }
-
-  async #step(frame: VideoFrame): Promise<FaceAffect[]> {
-    const detections = await this.#detector.detect(frame);
-    const { faces, lost } = this.#tracker.update(detections);
-    this.#states?.forget(lost);
-    if (faces.length === 0) return [];
+  async infer(frame: VideoFrame, faces: readonly LocatedFace[], timings: StageTimings): Promise<Array<FaceValues | null>> {
+    const t0 = performance.now();
     const n = faces.length;
     const size = this.#aligner.size;
     const face = new Float32Array(n * 3 * size * size);
@@ -90,17 +88,11 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
       if (!h1) throw new Error("avmt: output 'h1' missing");
       this.#states.scatter(ids, h1.data);
     }
-    return faces.map((f, i) => this.#toFaceAffect(frame, f.faceId, f.detection.box, f.detection.score, out, i));
+    timings.expression += performance.now() - t0;
+    return faces.map((_, i) => this.#values(out, i));
   }
 
-  #toFaceAffect(
-    frame: VideoFrame,
-    faceId: number,
-    box: Box,
-    score: number,
-    out: Record<string, Float32Tensor>,
-    i: number,
-  ): FaceAffect {
+  #values(out: Record<string, Float32Tensor>, i: number): FaceValues {
     const { heads } = this.#options;
     const row = (name: string, width: number): Float32Array => {
       const t = out[name];
@@ -117,9 +109,6 @@ export class AvmtStreamAnalyzer implements StreamAnalyzer {
     const au = heads.au ? row('au', ACTION_UNITS.length) : null;
     const clampSigned = (v: number) => Math.max(-1, Math.min(1, v));
     return {
-      faceId,
-      box: normaliseBox(box, frame.width, frame.height),
-      score: clamp01(score),
       valence: va ? clampSigned(va[0] as number) : null,
       arousal: va ? clampSigned(va[1] as number) : null,
       aus: au ? (Object.fromEntries(ACTION_UNITS.map((a, k) => [a, clamp01(au[k] as number)])) as FaceAffect['aus']) : null,

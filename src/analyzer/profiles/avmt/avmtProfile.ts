@@ -3,16 +3,17 @@
 // (benchmarks only): its numbers would look like measurements and mean nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../../config/schema.js';
-import { AffectcastError } from '../../contracts/errors.js';
-import { openRunners } from '../../inference/openRunners.js';
-import { loadVerifiedModel } from '../../inference/verifiedModel.js';
-import { MODEL_IDS } from '../../inference/VisionModels.js';
-import type { Logger } from '../../log/logger.js';
-import { AvmtStreamAnalyzer } from '../avmt/AvmtStreamAnalyzer.js';
-import { avmtHeads } from '../avmt/avmtHeads.js';
-import { readAvmtPreprocessing } from '../avmt/avmtPreprocessing.js';
-import type { AnalysisProfile } from './AnalysisProfile.js';
+import type { Config } from '../../../config/schema.js';
+import { AffectcastError } from '../../../contracts/errors.js';
+import { openRunners } from '../../../inference/openRunners.js';
+import { loadVerifiedModel } from '../../../inference/verifiedModel.js';
+import { MODEL_IDS } from '../../../inference/VisionModels.js';
+import type { Logger } from '../../../log/logger.js';
+import { createAvmtStreamAnalyzer } from './AvmtFaceModels.js';
+import { avmtHeads } from '../../avmt/avmtHeads.js';
+import { readAvmtPreprocessing } from '../../avmt/avmtPreprocessing.js';
+import type { AnalysisProfile } from '../AnalysisProfile.js';
+import { smoothingParams } from '../../smoothing/smoothingParams.js';
 
 export const AVMT_MODEL_ID = 'avmt';
 
@@ -57,7 +58,7 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
     model: { id: network.manifest.id, version: network.manifest.version },
     audioWindowMs: preprocessing.audio?.windowMs ?? 0,
     createStreamAnalyzer: ({ audio }) =>
-      new AvmtStreamAnalyzer({
+      createAvmtStreamAnalyzer({
         detector,
         network: runner,
         preprocessing,
@@ -65,6 +66,7 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
         minFaceScore: config.analyzer.minFaceScore,
         maxFaces: config.analyzer.maxFaces,
         lostAfterFrames: config.analyzer.lostAfterFrames,
+        smoothing: smoothingParams(config),
         audio,
       }),
     close: () => runners.close(),
