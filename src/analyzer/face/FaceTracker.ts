@@ -31,6 +31,8 @@ export interface TrackerUpdate {
    * same face, already located) and new faces beyond maxTracks.
    */
   faces: TrackedFace[];
+  /** Detections matched to followed tracks: the same faces, seen by the detector too. */
+  followedDetections: Array<{ faceId: number; detection: FaceDetection }>;
   /** Ids lost on this frame; they will never be reported again. */
   lost: number[];
 }
@@ -117,10 +119,14 @@ export class FaceTracker {
     });
     const maxTracks = options.maxTracks ?? Infinity;
     const faces: TrackedFace[] = [];
+    const followedDetections: TrackerUpdate['followedDetections'] = [];
     detections.forEach((det, d) => {
       const t = trackOf[d] as number;
       let track = t >= 0 ? this.#tracks[t] : undefined;
-      if (track !== undefined && followed.has(track.id)) return; // already located: keep the followed box
+      if (track !== undefined && followed.has(track.id)) {
+        followedDetections.push({ faceId: track.id, detection: det }); // already located: keep the followed box
+        return;
+      }
       if (track === undefined) {
         if (kept.length >= maxTracks) return;
         track = { id: this.#nextId++, box: det.box, missed: 0, age: 0 };
@@ -133,7 +139,7 @@ export class FaceTracker {
       faces.push({ faceId: track.id, detection: det, age: track.age });
     });
     this.#tracks = kept;
-    return { faces, lost };
+    return { faces, followedDetections, lost };
   }
 
   /** Drops every track (e.g. the stream restarted); returns their ids as lost. Ids are still not reused. */

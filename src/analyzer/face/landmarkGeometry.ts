@@ -84,17 +84,38 @@ export interface LandmarkDetectionRule {
   keypoints: readonly (readonly number[])[];
 }
 
+/**
+ * How one face's BlazeFace box differed from the rule's prediction on the last frame both were known:
+ * size ratio, and centre offset along the face's axes in landmark-rectangle widths. Applied while the face is
+ * followed, it keeps the box continuous with the detector's (no jump at each detection, and the expression
+ * crop stays the one the detector's box gave) while the landmarks carry it along.
+ */
+export interface BoxCalibration {
+  scale: number;
+  du: number;
+  dv: number;
+}
+
+export const NO_CALIBRATION: Readonly<BoxCalibration> = Object.freeze({ scale: 1, du: 0, dv: 0 });
+
 /** A BlazeFace-like detection derived from landmarks; `score` is the mesh's face presence. */
-export function detectionFromLandmarks(points: Float32Array, score: number, rule: Readonly<LandmarkDetectionRule>): FaceDetection {
+export function detectionFromLandmarks(
+  points: Float32Array,
+  score: number,
+  rule: Readonly<LandmarkDetectionRule>,
+  calibration: Readonly<BoxCalibration> = NO_CALIBRATION,
+): FaceDetection {
   const rect = landmarkRect(points);
   const cos = Math.cos(rect.roll);
   const sin = Math.sin(rect.roll);
   const s = Math.abs(sin);
   const w = rect.width;
-  const cx = rect.centre.x + rule.du * w * cos - rule.dv * w * sin;
-  const cy = rect.centre.y + rule.du * w * sin + rule.dv * w * cos;
-  const bw = (rule.width + rule.widthPerRoll * s) * w;
-  const bh = (rule.height + rule.heightPerRoll * s) * w;
+  const du = (rule.du + calibration.du) * w;
+  const dv = (rule.dv + calibration.dv) * w;
+  const cx = rect.centre.x + du * cos - dv * sin;
+  const cy = rect.centre.y + du * sin + dv * cos;
+  const bw = (rule.width + rule.widthPerRoll * s) * w * calibration.scale;
+  const bh = (rule.height + rule.heightPerRoll * s) * w * calibration.scale;
   const keypoints = rule.keypoints.map((ids) => {
     let x = 0, y = 0;
     for (const k of ids) {
@@ -104,4 +125,16 @@ export function detectionFromLandmarks(points: Float32Array, score: number, rule
     return { x: x / ids.length, y: y / ids.length };
   });
   return { box: { x: cx - bw / 2, y: cy - bh / 2, width: bw, height: bh }, keypoints, score };
+}
+
+/** The calibration that makes detectionFromLandmarks(points) reproduce `detection`'s box (same frame). */
+export function calibrateToDetection(points: Float32Array, detection: FaceDetection, rule: Readonly<LandmarkDetectionRule>): BoxCalibration {
+  const predicted = detectionFromLandmarks(points, 1, rule).box;
+  const rect = landmarkRect(points);
+  if (!(predicted.width > 0 && rect.width > 0)) return { ...NO_CALIBRATION };
+  const dx = detection.box.x + detection.box.width / 2 - (predicted.x + predicted.width / 2);
+  const dy = detection.box.y + detection.box.height / 2 - (predicted.y + predicted.height / 2);
+  const cos = Math.cos(rect.roll);
+  const sin = Math.sin(rect.roll);
+  return { scale: detection.box.width / predicted.width, du: (dx * cos + dy * sin) / rect.width, dv: (-dx * sin + dy * cos) / rect.width };
 }
