@@ -45,10 +45,10 @@ export class FacePipeline extends EnhancedEventEmitter<FrameAnalyzerEvents> impl
 
   /** analyze() plus the ids lost on this frame, whether the detector ran, and per-stage timings. */
   analyzeDetailed(frame: VideoFrame): Promise<FrameAnalysis> {
-    if (this.#closed) return Promise.reject(new Error('FrameAnalyzer is closed'));
+    if (this.#closed) return Promise.reject(new Error('stream analyzer is closed'));
     const result = this.#tail.then(() => {
       // a frame queued behind others when close() came is dropped, not run against reset tracks
-      if (this.#closed) throw new Error('FrameAnalyzer is closed');
+      if (this.#closed) throw new Error('stream analyzer is closed');
       return this.#analyze(frame);
     });
     this.#tail = result.catch(() => undefined);
@@ -74,7 +74,7 @@ export class FacePipeline extends EnhancedEventEmitter<FrameAnalyzerEvents> impl
     const t0 = performance.now();
     const timings: StageTimings = { detect: 0, mesh: 0, expression: 0, total: 0 };
     const { faces: located, lost, detected } = await this.#locator.locate(frame, timings);
-    if (this.#closed) throw new Error('FrameAnalyzer is closed'); // closed while locating
+    if (this.#closed) throw new Error('stream analyzer is closed'); // closed while locating
     if (lost.length > 0) {
       this.#forget(lost);
       this.safeEmit('faceslost', lost);
