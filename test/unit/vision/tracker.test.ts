@@ -59,4 +59,26 @@ describe('FaceTracker', () => {
     assert.equal(u.faces[1]!.age, 0);
     assert.equal(u.faces[0]!.age, 1);
   });
+
+  it('a followed track counts as seen, and a detection of the same face does not start a new one', () => {
+    const t = new FaceTracker({ lostAfterFrames: 1 });
+    const id = t.update([face(0, 0)]).faces[0]!.faceId;
+    for (let i = 1; i <= 3; i++) {
+      const u = t.update([], { followed: new Map([[id, face(4 * i, 0).box]]) });
+      assert.deepEqual([u.faces, u.lost], [[], []], `followed frame ${i}: nothing new, nothing lost`);
+    }
+    // the detector runs again: its detection of the followed face is reported as such, a newcomer gets an id
+    const u = t.update([face(14, 1), face(500, 0)], { followed: new Map([[id, face(16, 0).box]]) });
+    assert.deepEqual(u.followedDetections.map((d) => d.faceId), [id]);
+    assert.equal(u.faces.length, 1);
+    assert.notEqual(u.faces[0]!.faceId, id);
+    assert.equal(t.size, 2);
+  });
+
+  it('starts no track beyond maxTracks, in the order the detections come', () => {
+    const t = new FaceTracker();
+    const u = t.update([face(0, 0, 200), face(400, 0, 100), face(700, 0, 50)], { maxTracks: 2 });
+    assert.deepEqual(u.faces.map((f) => f.detection.box.width), [200, 100]);
+    assert.equal(t.size, 2);
+  });
 });
