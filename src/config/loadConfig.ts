@@ -125,3 +125,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   }
   return deepFreeze(result.data);
 }
+
+/** What the command line needs to know of its terminal: NO_COLOR (any non-empty value) or TERM=dumb turn colour off. */
+export function readTerminalEnv(env: NodeJS.ProcessEnv = process.env): { colourAllowed: boolean } {
+  return { colourAllowed: !env.NO_COLOR && env.TERM !== 'dumb' };
+}
