@@ -5,8 +5,6 @@ import fs from 'node:fs';
 import { loadConfig } from '../config/loadConfig.js';
 import { AffectcastError } from '../contracts/errors.js';
 import { createLogger } from '../log/logger.js';
-import { analyzeFile } from '../analyzer/file/analyzeFile.js';
-import { loadProfile } from '../analyzer/profiles/loadProfile.js';
 import { openRowSink, rowFormat } from './analyzeOutput.js';
 import { defineCommand, type CommandArgs, type OptionTable } from './command.js';
 import { mediaDurationMs } from './mediaDuration.js';
@@ -50,6 +48,8 @@ async function analyze({ values, positionals }: CommandArgs<typeof OPTIONS>, io:
   if (!(fps > 0 && fps <= 120)) throw new AffectcastError('CONFIG_INVALID', `--fps: "${values.fps}" is not a rate in (0, 120]`);
   if (!fs.existsSync(file)) throw new AffectcastError('NOT_FOUND', `no such file: ${file}`);
   const logger = createLogger(config.log.level);
+  // Loaded here, not at the top: `--help` needs none of the analyzer.
+  const [{ analyzeFile }, { loadProfile }] = await Promise.all([import('../analyzer/file/analyzeFile.js'), import('../analyzer/profiles/loadProfile.js')]);
   const [profile, totalMs] = await Promise.all([loadProfile(config, logger), mediaDurationMs(file)]);
   const progress = values.quiet ? undefined : createProgress({ label: 'analyze', totalMs, io });
   const sink = openRowSink({ file, format, out: values.out, stdout: io.stdout });

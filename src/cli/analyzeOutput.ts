@@ -47,7 +47,8 @@ export function openRowSink(options: { file: string; format: RowFormat; out: str
   return {
     write(event) {
       if (closed) return;
-      const ctx: RowContext = { sessionId, sessionStart: event.capturedAt - (event.mediaTimeMs ?? 0), nameOf: () => '' };
+      // Whole ms, as a recording's are (capturedAt is whole ms).
+      const ctx: RowContext = { sessionId, sessionStart: event.capturedAt - Math.round(event.mediaTimeMs ?? 0), nameOf: () => '' };
       target.write(renderEvent(event, ctx, options.format));
     },
     async commit() {

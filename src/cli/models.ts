@@ -2,7 +2,6 @@
 import { loadConfig } from '../config/loadConfig.js';
 import { AffectcastError } from '../contracts/errors.js';
 import { createLogger } from '../log/logger.js';
-import { modelsCommand } from '../models/modelsCommand.js';
 import { defineCommand } from './command.js';
 import { configOptions, toConfigFlags } from './options.js';
 
@@ -31,6 +30,7 @@ export const modelsCliCommand = defineCommand({
     const config = loadConfig(toConfigFlags(values));
     const logger = createLogger(config.log.level);
     const argv = [action as string, ...(values.force ? ['--force'] : [])];
+    const { modelsCommand } = await import('../models/modelsCommand.js');
     return await modelsCommand(argv, { dir: config.models.dir, out: (line) => io.stdout.write(`${line}\n`), logger });
   },
 });
