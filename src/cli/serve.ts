@@ -9,6 +9,7 @@ import { createLogger } from '../log/logger.js';
 import type { App } from '../server/App.js';
 import { defineCommand } from './command.js';
 import { CONFIG_OPTIONS, toConfigFlags } from './options.js';
+import type { CliIo } from './terminal.js';
 
 export const serveCommand = defineCommand({
   name: 'serve',
@@ -20,10 +21,10 @@ export const serveCommand = defineCommand({
     'section applies; these flags override the environment and the config file.',
   options: CONFIG_OPTIONS,
   maxPositionals: 0,
-  run: ({ values }) => serve(toConfigFlags(values)),
+  run: ({ values }, io) => serve(toConfigFlags(values), io),
 });
 
-async function serve(flags: ConfigFlags): Promise<number> {
+async function serve(flags: ConfigFlags, io: CliIo): Promise<number> {
   const config = loadConfig(flags);
   // Loaded here, not at the top: `--help` and the other commands need none of the server.
   const { App } = await import('../server/App.js');
@@ -57,7 +58,7 @@ async function serve(flags: ConfigFlags): Promise<number> {
       return await stopped;
     }
     const urls = app.urls();
-    process.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
+    io.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
     return await stopped;
   } finally {
     process.off('SIGINT', stop);

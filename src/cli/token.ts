@@ -10,6 +10,7 @@ import { TokenMinter } from '../server/api/TokenMinter.js';
 import { Store } from '../store/Store.js';
 import { defineCommand, type CommandArgs, type OptionTable } from './command.js';
 import { configOptions, toConfigFlags } from './options.js';
+import type { CliIo } from './terminal.js';
 
 const OPTIONS = {
   room: { type: 'string', placeholder: 'NAME', help: 'the room the token is for (required to mint)' },
@@ -29,7 +30,7 @@ export const tokenCommand = defineCommand({
     'a token by id; a running server refuses it from its next check.',
   options: OPTIONS,
   maxPositionals: 2,
-  run: (args) => token(args),
+  run: (args, io) => token(args, io),
 });
 
 function check<T>(parsed: { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } }, flag: string): T {
@@ -37,29 +38,35 @@ function check<T>(parsed: { success: true; data: T } | { success: false; error: 
   throw new AffectcastError('CONFIG_INVALID', `--${flag}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
 }
 
-async function token({ values, positionals }: CommandArgs<typeof OPTIONS>): Promise<number> {
+async function token({ values, positionals }: CommandArgs<typeof OPTIONS>, io: CliIo): Promise<number> {
   const config = loadConfig(toConfigFlags({ ...values, room: undefined }));
-  const store = Store.open(config.dataDir);
-  try {
-    if (positionals[0] === 'revoke') {
-      const id = positionals[1];
-      if (!id || positionals.length > 2) throw new AffectcastError('CONFIG_INVALID', 'usage: affectcast token revoke ID');
+  if (positionals[0] === 'revoke') {
+    const id = positionals[1];
+    if (!id) throw new AffectcastError('CONFIG_INVALID', 'usage: affectcast token revoke ID');
+    const store = Store.open(config.dataDir);
+    try {
       if (store.tokenRoom(id) === undefined) throw new AffectcastError('NOT_FOUND', `no token with id ${id} was minted with this data directory`);
       store.revokeToken(id);
-      process.stdout.write(`revoked ${id}\n`);
-      return 0;
+    } finally {
+      store.close();
     }
-    if (positionals.length > 0) throw new AffectcastError('CONFIG_INVALID', `unexpected argument '${positionals[0]}'`);
-    if (values.room === undefined) throw new AffectcastError('CONFIG_INVALID', '--room is required');
-    const room = check(RoomNameSchema.safeParse(values.room), 'room');
-    const role = values.role as TokenRole | undefined;
-    if (!role || !TOKEN_ROLES.includes(role)) throw new AffectcastError('CONFIG_INVALID', `--role: one of ${TOKEN_ROLES.join(', ')}`);
-    const ttlMs = ttlToMs(check(TtlSchema.safeParse(values.ttl ?? '1d'), 'ttl'));
-    if (ttlMs > MAX_TTL_MS) throw new AffectcastError('CONFIG_INVALID', '--ttl: at most 366 days');
+    io.stdout.write(`revoked ${id}\n`);
+    return 0;
+  }
+  // The whole command line is checked before the data directory is touched.
+  if (positionals.length > 0) throw new AffectcastError('CONFIG_INVALID', `unexpected argument '${positionals[0]}'`);
+  if (values.room === undefined) throw new AffectcastError('CONFIG_INVALID', '--room is required');
+  const room = check(RoomNameSchema.safeParse(values.room), 'room');
+  const role = values.role as TokenRole | undefined;
+  if (!role || !TOKEN_ROLES.includes(role)) throw new AffectcastError('CONFIG_INVALID', `--role: one of ${TOKEN_ROLES.join(', ')}`);
+  const ttlMs = ttlToMs(check(TtlSchema.safeParse(values.ttl ?? '1d'), 'ttl'));
+  if (ttlMs > MAX_TTL_MS) throw new AffectcastError('CONFIG_INVALID', '--ttl: at most 366 days');
+  const store = Store.open(config.dataDir);
+  try {
     const tokens = new TokenIssuer(loadOrCreateSecret(config.dataDir, config.auth.secret));
     const base = config.server.publicUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(config.server.host)}:${config.server.port}`;
     const minted = new TokenMinter(tokens, store, () => base).mint(room, role, ttlMs, values.label);
-    process.stdout.write(`id: ${minted.id}\nexpires: ${minted.expiresAt}\ntoken: ${minted.token}\nurl: ${minted.url}\n`);
+    io.stdout.write(`id: ${minted.id}\nexpires: ${minted.expiresAt}\ntoken: ${minted.token}\nurl: ${minted.url}\n`);
     return 0;
   } finally {
     store.close();
