@@ -1,71 +1,90 @@
-// `affectcast <command>`: serve, analyze <file>, bench, token, export, models <build|list|verify>.
-// Exit codes: 0 ok, 1 failure (with one clear message), 2 usage error.
+// `affectcast <command>`: the commands of src/cli/commands.ts, `--help` (for all, or one command) and
+// `--version`. Results go to stdout, people's messages to stderr.
+// Exit codes: 0 ok; 1 runtime failure (one line says why); 2 usage or configuration error.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigSchema, PROJECT_ROOT, type Config } from '../config/schema.js';
 import { AffectcastError } from '../contracts/errors.js';
-import { serveCommand } from './serve.js';
-import { modelsCliCommand } from './models.js';
+import { asksForHelp, commandUsage, EXIT_CODES_TEXT, parseCommand, type CommandSpec } from './command.js';
+import { COMMANDS } from './commands.js';
+import { paint, processIo, type CliIo } from './terminal.js';
 
-const USAGE = `usage: affectcast <command> [options]
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-commands:
-  serve [--host 127.0.0.1] [--port 8080] [--room NAME] [--profile default|avmt] [--allow-untrained]
-        [--data-dir DIR] [--config FILE] [--log-level info]
-        run the SFU, analyzer and overlay server; prints the meeting, overlay and dashboard URLs, then 'ready'
-  analyze <file> [--profile default|avmt] [--fps N]
-        analyse a video file and print one AffectEvent per analysed frame as JSON lines
-  bench [--input FILE] [--frames 60] [--streams 1,2,4] [--out FILE]
-        measure the analyzer on this machine (stages, streams per machine, the paper's network) as JSON
-  token --room R --role publish|overlay|dashboard|admin [--ttl 1d] [--label TEXT] [--data-dir DIR]
-        mint a token (printed with its id and page URL); token revoke ID revokes one
-  export --room R [--session S] [--format csv|jsonl] [--from T] [--to T] --out FILE [--data-dir DIR]
-        write a room's recording (as GET /api/rooms/:room/events) to a file
-  models <build|list|verify>
-        convert the ONNX models (npm packages, the vendored MediaPipe bundle), list them, or check them against their manifests
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
-Configuration: flags > AFFECTCAST_* environment variables > --config JSON file > defaults (README).`;
+function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+  return [
+    'usage: affectcast <command> [options]',
+    '       affectcast <command> --help',
+    '       affectcast --help | --version',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'options:',
+    '  -h, --help      show this help; after a command, that command\'s options and their defaults',
+    '  -V, --version   print the version',
+    '',
+    'Configuration: flags > AFFECTCAST_* environment variables > --config JSON file > defaults (README, Configuration).',
+    'Results (JSON lines, CSV, URLs, tokens) go to stdout or --out; logs, progress and errors go to stderr.',
+    'Colour and redrawn progress only on a terminal, and never with NO_COLOR set.',
+    EXIT_CODES_TEXT,
+  ].join('\n');
+}
 
-export async function runCli(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'serve':
-        return await serveCommand(rest);
-      case 'models':
-        return await modelsCliCommand(rest);
-      case 'analyze': {
-        const { analyzeCommand } = await import('./analyze.js');
-        return await analyzeCommand(rest);
-      }
-      case 'token': {
-        const { tokenCommand } = await import('./token.js');
-        return await tokenCommand(rest);
-      }
-      case 'export': {
-        const { exportCommand } = await import('./export.js');
-        return await exportCommand(rest);
-      }
-      case 'bench': {
-        const { benchCommand } = await import('./bench.js');
-        return await benchCommand(rest);
-      }
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`affectcast: unknown command '${command}'\n\n${USAGE}\n`);
-        return 2;
+/** Defaults for help text; a broken environment must not stop --help, so these are the schema's own. */
+const schemaDefaults = (): Config => ConfigSchema.parse({});
+
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  const fail = (message: string) => io.stderr.write(`${paint(io, 'red', 'affectcast:')} ${message}\n`);
+  if (name === undefined) {
+    io.stderr.write(`${mainUsage()}\n`);
+    return EXIT.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const spec = topic === undefined ? undefined : COMMANDS.find((c) => c.name === topic);
+    if (topic !== undefined && !spec) {
+      fail(`unknown command '${topic}' (affectcast --help lists them)`);
+      return EXIT.usage;
     }
+    io.stdout.write(`${spec ? commandUsage(spec, schemaDefaults()) : mainUsage()}\n`);
+    return EXIT.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`affectcast ${version()}\n`);
+    return EXIT.ok;
+  }
+  const spec: CommandSpec | undefined = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
+    fail(`unknown command '${name}' (affectcast --help lists them)`);
+    return EXIT.usage;
+  }
+  if (asksForHelp(rest)) {
+    io.stdout.write(`${commandUsage(spec, schemaDefaults())}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await spec.run(parseCommand(spec, rest), io);
   } catch (error) {
     if (error instanceof AffectcastError) {
-      process.stderr.write(`affectcast: ${error.message} [${error.code}]\n`);
-      return error.code === 'CONFIG_INVALID' ? 2 : 1;
+      fail(`${error.message} [${error.code}]`);
+      if (error.code !== 'CONFIG_INVALID') return EXIT.failure;
+      io.stderr.write(`(affectcast ${spec.name} --help lists its options)\n`);
+      return EXIT.usage;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`affectcast: ${error.message}\n\n${USAGE}\n`);
-      return 2;
+      fail(`${error.message}\n(affectcast ${spec.name} --help lists its options)`);
+      return EXIT.usage;
     }
-    throw error;
+    // Anything else is a failure of the run, not of the command line: one line, no stack trace.
+    fail(error instanceof Error ? error.message : String(error));
+    return EXIT.failure;
   }
 }

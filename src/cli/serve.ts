@@ -4,14 +4,30 @@
 // The signal handlers are installed before the App starts: Node runs signal listeners in the order they were
 // added, and mediasoup adds its own (which close the workers) when each worker starts. Ours run first, so the
 // App closes its rooms and tells its clients before any worker goes away, and nothing logs a failure.
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig, type ConfigFlags } from '../config/loadConfig.js';
 import { createLogger } from '../log/logger.js';
-import { App } from '../server/App.js';
-import { CONFIG_OPTIONS, parseCommandArgs, toConfigFlags } from './options.js';
+import type { App } from '../server/App.js';
+import { defineCommand } from './command.js';
+import { CONFIG_OPTIONS, toConfigFlags } from './options.js';
+import type { CliIo } from './terminal.js';
 
-export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, CONFIG_OPTIONS);
-  const config = loadConfig(toConfigFlags(values));
+export const serveCommand = defineCommand({
+  name: 'serve',
+  synopsis: ['[options]'],
+  summary: "run the SFU, analyzer and overlay server; prints the meeting, overlay and dashboard URLs, then 'ready'",
+  description:
+    "Runs the SFU, the analyzer and the overlay server until SIGINT or SIGTERM. Once it can take calls it prints one line " +
+    "per URL on stdout (meeting:, overlay:, dashboard:) and then 'ready'. Every setting of the README's Configuration " +
+    'section applies; these flags override the environment and the config file.',
+  options: CONFIG_OPTIONS,
+  maxPositionals: 0,
+  run: ({ values }, io) => serve(toConfigFlags(values), io),
+});
+
+async function serve(flags: ConfigFlags, io: CliIo): Promise<number> {
+  const config = loadConfig(flags);
+  // Loaded here, not at the top: `--help` and the other commands need none of the server.
+  const { App } = await import('../server/App.js');
   const logger = createLogger(config.log.level);
 
   let app: App | undefined;
@@ -42,7 +58,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       return await stopped;
     }
     const urls = app.urls();
-    process.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
+    io.stdout.write(`meeting: ${urls.meeting}\noverlay: ${urls.overlay}\ndashboard: ${urls.dashboard}\nready\n`);
     return await stopped;
   } finally {
     process.off('SIGINT', stop);

@@ -7,9 +7,11 @@ import { AffectcastError } from '../contracts/errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 type Json = Record<string, unknown>;
+/** How an environment string is read; 'portRange' is MIN-MAX, e.g. 40000-40099. */
+type EnvKind = 'string' | 'number' | 'boolean' | 'portRange';
 
 /** Environment variable → config path, and how to read the string. */
-const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | 'number' | 'boolean']> = [
+const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: EnvKind]> = [
   ['AFFECTCAST_HOST', 'server.host', 'string'],
   ['AFFECTCAST_PORT', 'server.port', 'number'],
   ['AFFECTCAST_PUBLIC_URL', 'server.publicUrl', 'string'],
@@ -20,6 +22,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_WORKERS', 'sfu.workers', 'number'],
   ['AFFECTCAST_LISTEN_IP', 'sfu.listenIp', 'string'],
   ['AFFECTCAST_ANNOUNCED_ADDRESS', 'sfu.announcedAddress', 'string'],
+  ['AFFECTCAST_RTC_PORTS', 'sfu.rtcPorts', 'portRange'],
   ['AFFECTCAST_ANALYSIS_FPS', 'analyzer.fps', 'number'],
   ['AFFECTCAST_BLENDSHAPES', 'analyzer.blendshapes', 'boolean'],
   ['AFFECTCAST_PROFILE', 'models.profile', 'string'],
@@ -64,8 +67,13 @@ function setPath(target: Json, dotted: string, value: unknown): void {
   node[keys[keys.length - 1] as string] = value;
 }
 
-function parseEnvValue(name: string, raw: string, kind: 'string' | 'number' | 'boolean'): unknown {
+function parseEnvValue(name: string, raw: string, kind: EnvKind): unknown {
   if (kind === 'string') return raw;
+  if (kind === 'portRange') {
+    const match = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(raw);
+    if (!match) throw new AffectcastError('CONFIG_INVALID', `${name}: "${raw}" is not a port range (MIN-MAX, e.g. 40000-40099)`);
+    return { min: Number(match[1]), max: Number(match[2]) };
+  }
   if (kind === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new AffectcastError('CONFIG_INVALID', `${name}: "${raw}" is not a number`);
@@ -116,4 +124,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     throw new AffectcastError('CONFIG_INVALID', `invalid configuration:\n${z.prettifyError(result.error)}`);
   }
   return deepFreeze(result.data);
+}
+
+/** What the command line needs to know of its terminal: NO_COLOR (any non-empty value) or TERM=dumb turn colour off. */
+export function readTerminalEnv(env: NodeJS.ProcessEnv = process.env): { colourAllowed: boolean } {
+  return { colourAllowed: !env.NO_COLOR && env.TERM !== 'dumb' };
 }

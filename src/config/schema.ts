@@ -12,6 +12,17 @@ const portRange = z
   .strict()
   .refine((r) => r.min < r.max, { message: 'min must be below max' });
 
+/**
+ * The address to announce when none is configured: a wildcard listen address (0.0.0.0, ::) is no address a
+ * browser can send to, so loopback stands in for it (browsers on this host, or on a container's host through
+ * its published ports, reach it); any other listen address is announced as it is.
+ */
+export function announcedAddressFor(listenIp: string): string {
+  if (listenIp === '0.0.0.0') return '127.0.0.1';
+  if (listenIp === '::') return '::1';
+  return listenIp;
+}
+
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export const ConfigSchema = z
@@ -53,12 +64,16 @@ export const ConfigSchema = z
         workers: z.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
         /** Address the WebRTC transports listen on; loopback unless configured. */
         listenIp: z.string().min(1).default('127.0.0.1'),
-        /** Address announced to browsers in ICE candidates, when it differs from listenIp (NAT, 0.0.0.0). */
+        /**
+         * Address announced to browsers in ICE candidates (the host's address behind NAT or a container). Unset:
+         * listenIp itself, or loopback when listenIp is a wildcard (see announcedAddressFor).
+         */
         announcedAddress: z.string().min(1).optional(),
         rtcPorts: portRange.default({ min: 40000, max: 49999 }),
         logLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
       })
       .strict()
+      .transform((sfu) => ({ ...sfu, announcedAddress: sfu.announcedAddress ?? announcedAddressFor(sfu.listenIp) }))
       .prefault({}),
     /**
      * What one participant, one room and the whole server may allocate. Past a limit the request is refused

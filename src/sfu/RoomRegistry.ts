@@ -53,10 +53,10 @@ export class RoomRegistry {
     this.#logger = logger.child({ component: 'sfu' });
     this.#log = this.#logger.child({ component: 'room-registry' });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'room registry listener failed');
-    if ((network.listenIp === '0.0.0.0' || network.listenIp === '::') && !network.announcedAddress) {
+    if ((network.listenIp === '0.0.0.0' || network.listenIp === '::') && /^(127\.|::1$)/.test(network.announcedAddress ?? '')) {
       this.#log.warn(
-        { listenIp: network.listenIp },
-        'sfu.listenIp is a wildcard address but sfu.announcedAddress is unset: browsers will get unusable ICE candidates',
+        { listenIp: network.listenIp, announcedAddress: network.announcedAddress },
+        'WebRTC listens on every address but announces loopback: only browsers on this host can send media; set sfu.announcedAddress to the address browsers reach',
       );
     }
   }

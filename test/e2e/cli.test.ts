@@ -1,6 +1,8 @@
 // The command line as users and tools run it: `affectcast serve` prints its URLs and `ready`, serves
-// /healthz and /metrics, and exits cleanly on SIGTERM; bad flags are one clear error; `analyze` prints
-// AffectEvents for a file.
+// /healthz and /metrics, and exits cleanly on SIGTERM; bad flags are one clear error; `--help` and
+// `--version` follow the conventions (every option with its default, documented exit codes, colour only on a
+// terminal and never with NO_COLOR); `analyze` writes a file's AffectEvents as the export's own CSV and
+// JSON lines, with progress on stderr.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,10 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { test } from 'node:test';
-import { AffectEventSchema } from '../../src/contracts/affect.js';
+import { AffectEventSchema, type AffectEvent } from '../../src/contracts/affect.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { EventWriter } from '../../src/store/EventWriter.js';
+import { Store } from '../../src/store/Store.js';
 import { io as ioClient } from 'socket.io-client';
 import type { ErrorPayload } from '../../src/contracts/errors.js';
-import { AFFECTCAST_BIN as BIN, cleanEnv, isAlive, liveChildProcesses, startServeProcess, testMedia, until } from '../support/index.js';
+import { AFFECTCAST_BIN as BIN, cleanEnv, isAlive, liveChildProcesses, REPO_ROOT, startServeProcess, testMedia, until } from '../support/index.js';
 
 /** Every child gets a deadline: a hang fails its test instead of eating the CI budget. */
 const CHILD_TIMEOUT_MS = 60_000;
@@ -158,4 +163,196 @@ test('analyze prints one AffectEvent per analysed frame of a file, with its medi
   const missing = spawnSync(process.execPath, [BIN, 'analyze', '/nonexistent.mp4'], { encoding: 'utf8', env: cleanEnv(), timeout: CHILD_TIMEOUT_MS });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no such file/);
+});
+
+/** The export's columns as the README documents them (section "Recording and export"). */
+const DOCUMENTED_COLUMNS = [
+  'row_type', 'session_id', 'time_iso', 'ms_since_session_start', 'participant_id', 'participant_name', 'producer_id', 'face_id',
+  'box_x', 'box_y', 'box_w', 'box_h', 'face_score', 'top_expression',
+  'p_neutral', 'p_anger', 'p_disgust', 'p_fear', 'p_happiness', 'p_sadness', 'p_surprise',
+  'valence', 'arousal', 'AU1', 'AU2', 'AU4', 'AU6', 'AU12', 'AU15', 'AU20', 'AU25',
+  'provenance_expression', 'provenance_va', 'provenance_au', 'model', 'latency_ms', 'label', 'note',
+];
+const COMMAND_NAMES = ['serve', 'analyze', 'bench', 'token', 'export', 'models'];
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: cleanEnv({ AFFECTCAST_LOG_LEVEL: 'warn', ...env }), timeout: CHILD_TIMEOUT_MS });
+}
+
+/** Runs the CLI with stdin, stdout and stderr on a pseudo-terminal (util-linux `script`); returns what the terminal showed. */
+function onTerminal(args: string[], env: Record<string, string> = {}) {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  return spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: cleanEnv({ AFFECTCAST_LOG_LEVEL: 'warn', ...env }), timeout: CHILD_TIMEOUT_MS });
+}
+
+test('--help lists every command, --version the package version, and each command --help every option with its default', () => {
+  const top = cli(['--help']);
+  assert.equal(top.status, 0, top.stderr);
+  assert.equal(top.stderr, '');
+  for (const name of COMMAND_NAMES) assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'), `${name} listed`);
+  assert.match(top.stdout, /exit codes: 0 ok; 1 runtime failure.*2 usage or configuration error/);
+  assert.equal(cli(['-h']).stdout, top.stdout);
+  assert.equal(cli(['help']).stdout, top.stdout);
+
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const v = cli([flag]);
+    assert.equal(v.status, 0);
+    assert.equal(v.stdout, `affectcast ${pkg.version}\n`);
+  }
+
+  // The defaults the README's Configuration table documents.
+  const serve = cli(['serve', '--help']);
+  assert.equal(serve.status, 0, serve.stderr);
+  assert.match(serve.stdout, /^usage: affectcast serve/);
+  for (const [flag, shown] of [['--host ADDRESS', '127.0.0.1'], ['--port PORT', '8080'], ['--room NAME', 'demo'], ['--profile', 'default'], ['--log-level LEVEL', 'info'], ['--allow-untrained', 'false']] as const) {
+    assert.match(serve.stdout.replace(/\n\s+/g, ' '), new RegExp(`${flag}\\b.*?\\(default: ${shown.replaceAll('.', '\\.')}\\)`), `${flag} shows its default ${shown}`);
+  }
+  const analyze = cli(['analyze', '--help']);
+  assert.equal(analyze.status, 0);
+  const analyzeText = analyze.stdout.replace(/\n\s+/g, ' ');
+  for (const [flag, shown] of [['--out FILE', 'stdout'], ['--fps N', '10'], ['--format csv\\|jsonl', "from --out's extension, else jsonl"], ['--quiet', 'false']]) {
+    assert.match(analyzeText, new RegExp(`${flag}.*?\\(default: ${shown}\\)`), `${flag}`);
+  }
+  for (const name of COMMAND_NAMES) {
+    const help = cli([name, '--help']);
+    assert.equal(help.status, 0, `${name} --help: ${help.stderr}`);
+    assert.equal(help.stderr, '');
+    assert.match(help.stdout, new RegExp(`^usage: affectcast ${name} `));
+    assert.match(help.stdout, /^exit codes: /m);
+    // Every option: its value's name, and a default or "required".
+    const options = help.stdout.slice(help.stdout.indexOf('\noptions:\n')).replace(/\n {6,}/g, ' ').split('\n').filter((l) => /^ {2}(-\w, )?--/.test(l));
+    assert.ok(options.length >= 2, `${name} lists options`);
+    for (const line of options) {
+      if (/--help\b/.test(line)) continue;
+      assert.match(line, /\(default: [^)]+\)|required/, `${name}: ${line}`);
+    }
+  }
+  // `--help` wins over anything else on the line, even a missing required argument.
+  assert.equal(cli(['analyze', '--fps', 'x', '--help']).status, 0);
+});
+
+test('exit codes: 2 and usage on stderr for a wrong command line, 1 for a failure; colour only on a terminal without NO_COLOR', () => {
+  const none = cli([]);
+  assert.equal(none.status, 2);
+  assert.equal(none.stdout, '', 'usage errors keep stdout clean');
+  assert.match(none.stderr, /^usage: affectcast <command>/);
+  for (const args of [['frobnicate'], ['analyze'], ['analyze', 'a.mp4', 'b.mp4'], ['analyze', 'clip.mp4', '--out', 'rows.txt'], ['export', '--format', 'xml', '--room', 'r'], ['models', 'frobnicate'], ['token', '--ttl']]) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^affectcast: /);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+  }
+  assert.match(cli(['analyze', 'clip.mp4', '--out', 'rows.txt']).stderr, /\.csv or \.jsonl/);
+  const missing = cli(['analyze', '/nonexistent.mp4']);
+  assert.equal(missing.status, 1);
+  assert.doesNotMatch(missing.stderr, /\u001b\[/, 'no colour when stderr is not a terminal');
+
+  const coloured = onTerminal(['frobnicate']);
+  assert.equal(coloured.status, 2);
+  assert.match(coloured.stdout, /\u001b\[31maffectcast:\u001b\[0m unknown command/);
+  const plain = onTerminal(['frobnicate'], { NO_COLOR: '1' });
+  assert.equal(plain.status, 2);
+  assert.match(plain.stdout, /affectcast: unknown command/);
+  assert.doesNotMatch(plain.stdout, /\u001b\[/, 'NO_COLOR: no escape sequences at all');
+});
+
+test('analyze --out writes the export\'s CSV and JSON lines, with progress lines on a non-terminal stderr', async () => {
+  const { astronautY4m } = testMedia();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-analyze-'));
+  try {
+    const csvFile = path.join(dir, 'rows.csv');
+    const jsonlFile = path.join(dir, 'rows.jsonl');
+    const csvRun = cli(['analyze', astronautY4m, '--fps', '2', '--out', csvFile]);
+    assert.equal(csvRun.status, 0, csvRun.stderr);
+    assert.equal(csvRun.stdout, '', 'rows go to --out, nothing to stdout');
+    // Progress: plain lines (no carriage returns, no escapes), rising to 100 %, then a summary.
+    const progress = csvRun.stderr.split('\n').filter((l) => l.startsWith('analyze: '));
+    assert.ok(progress.length >= 3, csvRun.stderr);
+    assert.doesNotMatch(csvRun.stderr, /\r|\u001b/);
+    const percents = progress.map((l) => /(\d+)%/.exec(l)?.[1]).filter((p) => p !== undefined).map(Number);
+    assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'progress only rises');
+    assert.equal(percents.at(-1), 100);
+    assert.match(progress.at(-1) ?? '', /^analyze: done, 4 frames of 2\.0 s$/);
+    assert.deepEqual(fs.readdirSync(dir), ['rows.csv'], 'no partial file left');
+
+    const jsonlRun = cli(['analyze', astronautY4m, '--fps', '2', '--out', jsonlFile, '--quiet']);
+    assert.equal(jsonlRun.status, 0, jsonlRun.stderr);
+    assert.doesNotMatch(jsonlRun.stderr, /^analyze: /m, '--quiet: no progress');
+
+    const csv = fs.readFileSync(csvFile, 'utf8');
+    assert.ok(csv.startsWith('\uFEFF'), 'a byte order mark, as the export writes files');
+    const records = csv.slice(1).split('\r\n').filter(Boolean).map((r) => r.split(','));
+    assert.deepEqual(records[0], DOCUMENTED_COLUMNS);
+    assert.equal(records.length, 1 + 4, 'one row per face per frame: one face, 4 frames');
+    const col = (row: string[] | undefined, name: string) => row?.[DOCUMENTED_COLUMNS.indexOf(name)];
+    // The file is the session: ms_since_session_start is the frame's place in the file (2 fps).
+    [0, 500, 1000, 1500].forEach((ms, i) => assert.ok(Math.abs(Number(col(records[i + 1], 'ms_since_session_start')) - ms) < 70, `row ${i}`));
+    for (const row of records.slice(1)) {
+      assert.equal(col(row, 'row_type'), 'event');
+      assert.equal(col(row, 'top_expression'), 'happiness', 'the astronaut smiles');
+      assert.match(col(row, 'provenance_expression') ?? '', /^model:faceapi-expression@/);
+    }
+
+    const lines = fs.readFileSync(jsonlFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 4);
+    for (const line of lines) {
+      assert.equal(line.type, 'event');
+      assert.ok(AffectEventSchema.safeParse(line).success);
+      assert.equal(line.msSinceSessionStart, Math.round(line.mediaTimeMs as number), 'whole ms since the start of the file');
+    }
+
+    // The same events recorded and exported by `affectcast export` give the same columns and cells.
+    const dataDir = path.join(dir, 'data');
+    const store = Store.open(dataDir);
+    const events = lines.map((l) => AffectEventSchema.parse({ ...l, roomId: 'clip' }) as AffectEvent);
+    const first = events[0];
+    assert.ok(first);
+    const session = store.startSession('clip', 'manual', first.capturedAt);
+    const writer = await EventWriter.open(store, { queueLimit: 100, flushMs: 10, logger: silentLogger() });
+    for (const event of events) writer.enqueue(session.id, event);
+    await writer.flush();
+    await writer.close();
+    store.close();
+    const exportedCsv = cli(['export', '--room', 'clip', '--format', 'csv', '--data-dir', dataDir]);
+    assert.equal(exportedCsv.status, 0, exportedCsv.stderr);
+    const exported = exportedCsv.stdout.split('\r\n').filter(Boolean).map((r) => r.split(','));
+    assert.ok(!exportedCsv.stdout.startsWith('\uFEFF'), 'no byte order mark down a pipe');
+    assert.deepEqual(exported[0], records[0], 'the same header');
+    assert.equal(exported.length, records.length);
+    // Two runs of the same file: the same frames and numbers, at other wall-clock times.
+    const differ = new Set(['session_id', 'ms_since_session_start', 'time_iso', 'latency_ms']);
+    for (let r = 1; r < records.length; r++) {
+      for (const name of DOCUMENTED_COLUMNS.filter((c) => !differ.has(c))) {
+        assert.equal(col(records[r], name), col(exported[r], name), `row ${r} ${name}`);
+      }
+    }
+    const exportedJsonl = cli(['export', '--room', 'clip', '--format', 'jsonl', '--data-dir', dataDir, '--out', path.join(dir, 'export.jsonl')]);
+    assert.equal(exportedJsonl.status, 0, exportedJsonl.stderr);
+    const exportedLines = fs.readFileSync(path.join(dir, 'export.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const [i, line] of exportedLines.entries()) {
+      const ours = lines[i] ?? {};
+      // analyze adds only mediaTimeMs, the frame's position in the file.
+      assert.deepEqual(Object.keys(ours).filter((k) => k !== 'mediaTimeMs').sort(), Object.keys(line).sort());
+      assert.deepEqual(ours.faces, line.faces);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('analyze on a terminal draws one progress bar in place', () => {
+  const { astronautY4m } = testMedia();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-analyze-tty-'));
+  try {
+    const r = onTerminal(['analyze', astronautY4m, '--fps', '2', '--out', path.join(dir, 'rows.jsonl')]);
+    assert.equal(r.status, 0, r.stdout);
+    assert.match(r.stdout, /\r\u001b\[K/, 'redrawn in place');
+    assert.match(r.stdout, /█/, 'a bar');
+    assert.match(r.stdout, /analyze: done, 4 frames of 2\.0 s/);
+    assert.equal(r.stdout.split('\n').filter((l) => l.includes('%')).length <= 1, true, 'not one line per update');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

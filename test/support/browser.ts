@@ -33,7 +33,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** The flags proven in research/e2e/NOTES.md (Chromium 156, Debian 12). */
+/** The flags that run headless Chromium with fake media and WebRTC here (Chromium 156, Debian 12). */
 export function chromiumArgs(options: LaunchBrowserOptions): string[] {
   return [
     '--no-sandbox',

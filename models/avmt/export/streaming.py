@@ -18,7 +18,7 @@ from ..config import FACE_SIZE
 from ..features.logmel import N_MELS, frame_count, window_samples
 from ..net.model import AffectNet
 
-OPSET = 13  # the opset the research notes proved on this torch/onnx/onnxruntime-node combination
+OPSET = 13  # the opset that exports, checks and runs with this torch / onnx / onnxruntime-node combination
 
 
 class _Step(nn.Module):

@@ -41,7 +41,7 @@ export interface DecoderExit {
 
 const SECOND_SIGTERM_MS = 50;
 const SIGKILL_MS = 1_000;
-/** Known-harmless ffmpeg warnings (research/e2e/NOTES.md pitfalls 4 and 6), logged at debug only. */
+/** Known-harmless ffmpeg warnings (no rate estimate with -probesize 32; the exit a stop by signal asks for), logged at debug only. */
 const HARMLESS = [/not enough frames to estimate rate/, /Immediate exit requested/, /Exiting normally, received signal/, /deprecated pixel format used/];
 /** At most this many warning lines per decoder reach the log; ffmpeg can repeat one per packet. */
 const MAX_LOGGED_WARNINGS = 20;

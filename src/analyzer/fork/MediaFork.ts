@@ -4,7 +4,7 @@
 // outlive decoder restarts and complete when the fork closes; closed$ emits once then (late subscribers get
 // it too), for takeUntil(closed$).
 //
-// Start order (each step measured in research/e2e/NOTES.md): tap with a paused consumer → spawn the decoder →
+// Start order (resuming before the decoder listens loses the first key frame): tap with a paused consumer → spawn the decoder →
 // wait until it has bound its UDP port → resume → request a key frame, again every second until the first
 // frame. A decoder that exits on its own is restarted in the same order after a backoff (200 ms, doubling up
 // to 5 s); more than maxRestarts within restartWindowMs means something is wrong with this stream, and the

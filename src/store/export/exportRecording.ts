@@ -36,7 +36,7 @@ export function* exportRecording(options: ExportOptions): Generator<string, void
         chunk = '';
       }
     };
-    if (options.format === 'csv') yield* push((options.bom ?? true ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS));
+    if (options.format === 'csv') yield* push(csvHeader(options.bom ?? true));
     const from = options.from ?? 0;
     const to = options.to ?? Number.MAX_SAFE_INTEGER;
     const events = db.prepare('SELECT body FROM events WHERE session_id = ? AND at >= ? AND at <= ? ORDER BY at, id').pluck();
@@ -78,7 +78,13 @@ export function* exportRecording(options: ExportOptions): Generator<string, void
   }
 }
 
-function renderEvent(event: AffectEvent, ctx: RowContext, format: 'csv' | 'jsonl'): string {
+/** The CSV header record (after a byte order mark when `bom`). */
+export function csvHeader(bom: boolean): string {
+  return (bom ? UTF8_BOM : '') + csvRecord(EXPORT_COLUMNS);
+}
+
+/** One event's rows (CSV) or line (JSON lines); `affectcast analyze` writes a file's events with it too. */
+export function renderEvent(event: AffectEvent, ctx: RowContext, format: 'csv' | 'jsonl'): string {
   if (format === 'csv') return eventRows(event, ctx).map(csvRecord).join('');
   const line = {
     type: 'event',

@@ -77,3 +77,22 @@ test('overlapping WebRTC and decoder port ranges are refused', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the announced WebRTC address defaults to the listen address, and to loopback for a wildcard one', () => {
+  assert.equal(loadConfig({}, {}).sfu.announcedAddress, '127.0.0.1', 'loopback by default, as documented');
+  assert.equal(loadConfig({}, { AFFECTCAST_LISTEN_IP: '10.1.2.3' }).sfu.announcedAddress, '10.1.2.3');
+  // A container listens on every address; 0.0.0.0 is no address a browser can send to.
+  assert.equal(loadConfig({}, { AFFECTCAST_LISTEN_IP: '0.0.0.0' }).sfu.announcedAddress, '127.0.0.1');
+  assert.equal(loadConfig({}, { AFFECTCAST_LISTEN_IP: '::' }).sfu.announcedAddress, '::1');
+  const behindNat = loadConfig({}, { AFFECTCAST_LISTEN_IP: '0.0.0.0', AFFECTCAST_ANNOUNCED_ADDRESS: '203.0.113.7' });
+  assert.equal(behindNat.sfu.listenIp, '0.0.0.0');
+  assert.equal(behindNat.sfu.announcedAddress, '203.0.113.7');
+});
+
+test('AFFECTCAST_RTC_PORTS sets the WebRTC port range as MIN-MAX', () => {
+  assert.deepEqual(loadConfig({}, {}).sfu.rtcPorts, { min: 40000, max: 49999 });
+  assert.deepEqual(loadConfig({}, { AFFECTCAST_RTC_PORTS: '40000-40099' }).sfu.rtcPorts, { min: 40000, max: 40099 });
+  assert.throws(() => loadConfig({}, { AFFECTCAST_RTC_PORTS: '40000' }), /AFFECTCAST_RTC_PORTS.*MIN-MAX/);
+  assert.throws(() => loadConfig({}, { AFFECTCAST_RTC_PORTS: '40100-40000' }), /min must be below max/);
+  assert.throws(() => loadConfig({}, { AFFECTCAST_RTC_PORTS: '40000-70000' }), /rtcPorts/);
+});

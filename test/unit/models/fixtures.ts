@@ -51,7 +51,7 @@ export interface Difference {
 /**
  * Compares a tensor with its reference. Pixel coordinates and raw logits reach |x| ~ 10^3, where one float32
  * ulp is already 1.2e-4 and a different (equally valid) summation order moves values by several ulps; so the
- * error is measured against the tensor's range, as NOTES.md's verify.js did. Element-wise relative error would
+ * error is measured against the tensor's range. Element-wise relative error would
  * be wrong too: values that are small only through cancellation carry the error of their large terms.
  */
 export function compare(a: ArrayLike<number>, ref: ArrayLike<number>): Difference {

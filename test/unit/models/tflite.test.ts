@@ -1,5 +1,5 @@
 // The vendored MediaPipe bundle: the pinned sha256 is enforced before anything is parsed, the zip and
-// TFLite readers refuse malformed bytes with clear errors, and the reader sees the models NOTES describe.
+// TFLite readers refuse malformed bytes with clear errors, and the reader sees the models the bundle holds.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
