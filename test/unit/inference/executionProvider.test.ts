@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { ConfigSchema } from '../../../src/config/schema.js';
+import { batchSettings } from '../../../src/inference/batchDefaults.js';
 import { openRunners } from '../../../src/inference/openRunners.js';
 import { OrtInferenceRunner } from '../../../src/inference/OrtInferenceRunner.js';
 import { loadVerifiedModel } from '../../../src/inference/verifiedModel.js';
@@ -83,4 +84,11 @@ test('the configuration names providers and batching per model, and refuses what
   assert.throws(() => ConfigSchema.parse({ models: { executionProvider: 'tpu' } }));
   assert.throws(() => ConfigSchema.parse({ models: { batching: { blazeface: { windowMs: 5, maxBatch: 1000 } } } }));
   assert.throws(() => ConfigSchema.parse({ models: { providers: { 'Not An Id': 'cpu' } } }));
+});
+
+test('batching defaults follow the provider a model runs on; the configuration overrides them', { timeout: 10_000 }, () => {
+  // measured on cpu: batching does not pay there (README "Batching and execution providers")
+  for (const id of ['blazeface', 'mediapipe-facemesh-v2', 'faceapi-expression', 'mediapipe-blendshapes']) assert.deepEqual(batchSettings(id, 'cpu'), { windowMs: 0, maxBatch: 1 }, id);
+  assert.ok(batchSettings('blazeface', 'cuda').maxBatch > 1, 'on a GPU the detector batches');
+  assert.deepEqual(batchSettings('blazeface', 'cpu', { blazeface: { windowMs: 2, maxBatch: 4 } }), { windowMs: 2, maxBatch: 4 });
 });
