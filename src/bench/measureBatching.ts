@@ -3,8 +3,9 @@
 //             a machine loaded by other work slows every size alike and the ratios hold)
 //   pool      K concurrent callers on the worker-thread pool, batching off and on: rows per second
 // Run: node dist/bench/measureBatching.js [modelsDir] [--provider cpu|cuda] (or npx tsx src/bench/measureBatching.ts)
-import { pathToFileURL } from 'node:url';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BatchingRunner, isBatchable } from '../inference/BatchingRunner.js';
 import type { ExecutionProvider } from '../inference/execution.js';
 import { InferencePool } from '../inference/InferencePool.js';
@@ -13,8 +14,7 @@ import { OrtInferenceRunner } from '../inference/OrtInferenceRunner.js';
 import { loadVerifiedModel, type VerifiedModel } from '../inference/verifiedModel.js';
 import { MODEL_IDS } from '../inference/VisionModels.js';
 import { silentLogger } from '../log/logger.js';
-import { PROJECT_ROOT } from '../config/schema.js';
-import path from 'node:path';
+import { ConfigSchema, PROJECT_ROOT } from '../config/schema.js';
 
 const SIZES = [1, 2, 4, 8, 16];
 const ROUNDS = 7;
@@ -103,7 +103,7 @@ export async function measureBatching(dir: string, provider: ExecutionProvider):
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   const providerAt = args.indexOf('--provider');
-  const provider = (providerAt >= 0 ? args[providerAt + 1] : 'cpu') as ExecutionProvider;
-  const dir = args.find((a, i) => !a.startsWith('--') && i !== providerAt + 1) ?? path.join(PROJECT_ROOT, 'models', 'build');
+  const provider = ConfigSchema.shape.models.unwrap().shape.executionProvider.parse(providerAt >= 0 ? args[providerAt + 1] : 'cpu');
+  const dir = args.find((a, i) => !a.startsWith('--') && (providerAt < 0 || i !== providerAt + 1)) ?? path.join(PROJECT_ROOT, 'models', 'build');
   console.log(JSON.stringify(await measureBatching(dir, provider), null, 2));
 }
