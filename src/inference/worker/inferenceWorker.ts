@@ -18,7 +18,7 @@ port.on('message', (message: ToWorker) => {
       runners.set(m.manifest.id, await OrtInferenceRunner.create(m, { intraOpNumThreads: message.intraOpNumThreads, executionProvider }));
     };
     Promise.all(message.models.map(open))
-      .then(() => reply({ type: 'ready', execution: [...runners.values()].map((r) => r.execution) }))
+      .then(() => reply({ type: 'ready', execution: message.models.map((m) => runners.get(m.manifest.id)!.execution) }))
       .catch((error: unknown) => reply({ type: 'init-error', message: error instanceof Error ? error.message : String(error) }));
     return;
   }
