@@ -1,13 +1,14 @@
 // One analysed video stream: the fork's frames, latest-wins, through the profile's StreamAnalyzer, out as
 // AffectEvents. A frame whose analysis fails is skipped (logged once per stream, then counted) so a bad
 // frame never ends the stream; the stream ends when its fork closes.
-import { filter, map, takeUntil, type Subscription } from 'rxjs';
+import { filter, map, Subject, takeUntil, tap, type Subscription } from 'rxjs';
 import type { AffectEvent, FaceAffect } from '../contracts/affect.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../server/metrics.js';
 import type { MediaFork } from './fork/MediaFork.js';
 import type { VideoFrame } from './media/frames.js';
 import { latestWins } from './operators/latestWins.js';
+import { realtimePace, type PaceEvent } from './operators/realtimePace.js';
 import type { StreamAnalyzer } from './profiles/AnalysisProfile.js';
 
 export interface StreamIdentity {
@@ -19,6 +20,7 @@ export interface StreamIdentity {
 
 export class StreamAnalysis {
   readonly #subscription: Subscription;
+  readonly #pace: Subscription;
   readonly #analyzer: StreamAnalyzer;
   #failures = 0;
 
@@ -31,6 +33,13 @@ export class StreamAnalysis {
   ) {
     this.#analyzer = analyzer;
     const log = deps.logger.child({ component: 'stream-analysis', producerId: identity.producerId });
+    // warn once when this stream's analysis falls behind real time, and say so again when it recovers
+    const pace$ = new Subject<PaceEvent>();
+    this.#pace = pace$.pipe(realtimePace(), takeUntil(fork.closed$)).subscribe((report) =>
+      report.state === 'slow'
+        ? log.warn(report, 'analysis is slower than real time: late frames are dropped (affectcast_dropped_frames_total)')
+        : log.info(report, 'analysis keeps up with real time again'),
+    );
     const step = async (frame: VideoFrame): Promise<{ frame: VideoFrame; faces: FaceAffect[] } | null> => {
       try {
         return { frame, faces: await analyzer.analyze(frame) };
@@ -38,10 +47,13 @@ export class StreamAnalysis {
         deps.metrics.failedFrames.inc();
         if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream (counted in affectcast_failed_frames_total)');
         return null;
+      } finally {
+        pace$.next('analysed');
       }
     };
     this.#subscription = fork.frames$
       .pipe(
+        tap(() => pace$.next('arrived')),
         latestWins(step, { onDrop: () => deps.metrics.droppedFrames.inc() }),
         filter((r): r is { frame: VideoFrame; faces: FaceAffect[] } => r !== null),
         map(({ frame, faces }): AffectEvent => ({
@@ -69,6 +81,7 @@ export class StreamAnalysis {
   /** Idempotent. */
   close(): void {
     this.#subscription.unsubscribe();
+    this.#pace.unsubscribe();
     this.#analyzer.close();
   }
 }

@@ -12,6 +12,7 @@ import type { VideoFrame } from '../analyzer/media/frames.js';
 import { loadAvmtProfile } from '../analyzer/profiles/avmt/avmtProfile.js';
 import type { StreamAnalyzer } from '../analyzer/profiles/AnalysisProfile.js';
 import type { Config } from '../config/schema.js';
+import type { ModelExecution } from '../inference/execution.js';
 import { loadVisionModels, visionModelsOptions } from '../inference/VisionModels.js';
 import type { Logger } from '../log/logger.js';
 import { decodeStill } from './benchFrames.js';
@@ -28,10 +29,12 @@ export interface BenchResult {
   startedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; loadAverage1m: number };
   config: { fps: number; maxSide: number; intraOpThreads: number };
+  /** What actually ran each model (provider after any fallback, threads, batching). */
+  execution: readonly ModelExecution[];
   input: { file: string; width: number; height: number; faces: number };
   stages: Record<'detect' | 'mesh' | 'expression' | 'total', TimingSummary>;
   capacity: Array<{ streams: number; framesPerSecond: number; realtimeStreamsAtConfiguredFps: number; scaling: number }>;
-  avmt: { version: string; facesPerStep: number; step: TimingSummary } | { skipped: string };
+  avmt: { version: string; facesPerStep: number; step: TimingSummary; execution: readonly ModelExecution[] } | { skipped: string };
 }
 
 /** Runs `analyzers` concurrently, each on `frames` frames; returns frames/s over all of them. */
@@ -89,6 +92,7 @@ export async function runBench(config: Config, options: BenchOptions, logger: Lo
         loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
       },
       config: { fps: config.analyzer.fps, maxSide: config.analyzer.maxSide, intraOpThreads: config.models.intraOpThreads },
+      execution: models.execution,
       input: { file: path.basename(options.input), width: frame.width, height: frame.height, faces },
       stages: { detect: summarize(timings.detect), mesh: summarize(timings.mesh), expression: summarize(timings.expression), total: summarize(timings.total) },
       capacity,
@@ -115,7 +119,7 @@ async function benchAvmt(config: Config, frame: VideoFrame, frames: number, logg
       samples.push(performance.now() - t0);
     }
     stream.close();
-    return { version: profile.model.version, facesPerStep: faces, step: summarize(samples) };
+    return { version: profile.model.version, facesPerStep: faces, step: summarize(samples), execution: profile.execution ?? [] };
   } finally {
     await profile.close();
   }

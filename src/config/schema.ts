@@ -23,6 +23,9 @@ export function announcedAddressFor(listenIp: string): string {
   return listenIp;
 }
 
+const executionProvider = z.enum(['cpu', 'cuda', 'webgpu']);
+const modelId = z.string().max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'a model id, as in its manifest');
+
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export const ConfigSchema = z
@@ -161,6 +164,20 @@ export const ConfigSchema = z
          * on the calling thread, so 0 (in-process) blocks the event loop while a model runs.
          */
         inferenceThreads: z.number().int().min(0).max(64).default(Math.max(1, os.availableParallelism())),
+        /**
+         * Execution provider of every model, unless `providers` names another for a model id. One that cannot
+         * start here (no CUDA libraries, no WebGPU adapter) falls back to cpu, logged with its reason.
+         */
+        executionProvider: executionProvider.default('cpu'),
+        providers: z.record(modelId, executionProvider).default({}),
+        /**
+         * Cross-stream batching per model id, overriding the measured defaults of the provider the model runs
+         * on (README "Batching"): requests within windowMs are run as one batch of at most maxBatch rows.
+         * windowMs 0 or maxBatch 1 turns batching off for that model.
+         */
+        batching: z
+          .record(modelId, z.object({ windowMs: z.number().int().min(0).max(100), maxBatch: z.number().int().min(1).max(256) }).strict())
+          .default({}),
       })
       .strict()
       .prefault({}),

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/logger.js';
+import type { ExecutionProvider, SessionExecution } from './execution.js';
 import { checkDims, type Float32Tensor, type InferenceRunner } from './InferenceRunner.js';
 import type { VerifiedModel } from './verifiedModel.js';
 import type { FromWorker, ToWorker } from './worker/protocol.js';
@@ -13,6 +14,8 @@ export interface InferencePoolOptions {
   threads: number;
   /** onnxruntime intra-op threads per session. */
   intraOpNumThreads: number;
+  /** Execution provider by model id; cpu where absent. One that cannot start falls back to cpu (logged). */
+  providers?: Readonly<Record<string, ExecutionProvider>> | undefined;
   logger: Logger;
 }
 
@@ -45,6 +48,7 @@ export class InferencePool {
   readonly #slots: Slot[] = [];
   #nextId = 1;
   #closed = false;
+  #execution: readonly SessionExecution[] = [];
 
   private constructor(models: VerifiedModel[], options: InferencePoolOptions) {
     this.#models = models;
@@ -61,12 +65,20 @@ export class InferencePool {
       await pool.close();
       throw error;
     }
-    pool.#log.info({ threads: pool.#slots.length, models: models.map((m) => m.manifest.id) }, 'inference threads ready');
+    for (const e of pool.#execution) {
+      if (e.fallbackReason !== undefined) pool.#log.warn({ model: e.model, requested: e.requested, provider: e.provider, reason: e.fallbackReason }, `model '${e.model}' runs on ${e.provider}: ${e.requested} could not start`);
+    }
+    pool.#log.info({ threads: pool.#slots.length, execution: pool.#execution }, 'inference threads ready');
     return pool;
   }
 
   get threads(): number {
     return this.#slots.length;
+  }
+
+  /** What runs each model (every thread opens the same sessions; this is the first thread's report). */
+  get execution(): readonly SessionExecution[] {
+    return this.#execution;
   }
 
   /** An InferenceRunner for one of the pool's models. */
@@ -123,6 +135,7 @@ export class InferencePool {
     return new Promise((resolve, reject) => {
       const onInit = (message: FromWorker) => {
         if (message.type === 'ready') {
+          if (this.#execution.length === 0) this.#execution = Object.freeze(message.execution.map((e) => Object.freeze(e)));
           worker.off('message', onInit);
           worker.on('message', (m: FromWorker) => this.#onMessage(slot, m));
           worker.once('exit', (code) => this.#onExit(slot, code));
@@ -135,7 +148,8 @@ export class InferencePool {
       worker.on('message', onInit);
       // a thread that throws exits next ('exit' replaces it); before 'ready' the start fails instead
       worker.on('error', (error) => (slot.pending.size === 0 && !this.#slots.includes(slot) ? reject(error) : this.#log.error({ err: error }, 'inference thread error')));
-      worker.postMessage({ type: 'init', models: this.#models, intraOpNumThreads: this.#options.intraOpNumThreads } satisfies ToWorker);
+      const providers = { ...this.#options.providers };
+      worker.postMessage({ type: 'init', models: this.#models, intraOpNumThreads: this.#options.intraOpNumThreads, providers } satisfies ToWorker);
     });
   }
 

@@ -1,6 +1,7 @@
 // The default profile's vision networks, loaded once per process and shared by every stream's
 // FrameAnalyzer (each analyzer keeps its own input buffers, so sharing a session is safe).
 import type { Config } from '../config/schema.js';
+import type { ExecutionProvider, BatchSettings, ModelExecution } from './execution.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -22,6 +23,8 @@ export interface VisionModels {
   readonly expression: InferenceRunner;
   /** The user's trained valence/arousal network (config models.va), or null: VA then comes from the circumplex estimator. */
   readonly va: InferenceRunner | null;
+  /** What runs each model: provider, threads, batching. */
+  readonly execution: readonly ModelExecution[];
   /** Releases every session; idempotent. */
   close(): Promise<void>;
 }
@@ -31,6 +34,10 @@ export interface VisionModelsOptions {
   intraOpNumThreads: number;
   /** Worker threads for inference; 0 or absent: in-process (see openRunners). */
   inferenceThreads?: number;
+  /** config models.executionProvider / providers / batching */
+  executionProvider?: ExecutionProvider;
+  providers?: Readonly<Record<string, ExecutionProvider>>;
+  batching?: Readonly<Record<string, BatchSettings>>;
   allowUntrained?: boolean;
   /** Load FaceMesh V2 and the blendshape net (the AUs' source). Default true. */
   mesh?: boolean;
@@ -44,6 +51,9 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
     dir: config.models.dir,
     intraOpNumThreads: config.models.intraOpThreads,
     inferenceThreads: config.models.inferenceThreads,
+    executionProvider: config.models.executionProvider,
+    providers: config.models.providers,
+    batching: config.models.batching,
     allowUntrained: config.models.allowUntrained,
     va: config.models.va,
     ...(logger ? { logger } : {}),
@@ -59,6 +69,9 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
   const runners = await openRunners(models, {
     threads: options.inferenceThreads ?? 0,
     intraOpNumThreads: options.intraOpNumThreads,
+    executionProvider: options.executionProvider,
+    providers: options.providers,
+    batching: options.batching,
     logger: options.logger ?? silentLogger(),
   });
   return {
@@ -67,6 +80,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     mesh: options.mesh === false ? null : runners.runner(MODEL_IDS.mesh),
     blendshapes: options.mesh === false ? null : runners.runner(MODEL_IDS.blendshapes),
     va: va === null ? null : runners.runner(va.manifest.id),
+    execution: runners.execution,
     close: () => runners.close(),
   };
 }

@@ -182,6 +182,7 @@ export class App {
         workers: pool.workers.length,
         decoders: forks.forks.size,
         maxDecoders: config.limits.decoders,
+        inference: profile.execution,
       }));
       refuseNamespace(io.of('/'));
       const sfuNamespace = io.of(SFU_NAMESPACE) as SfuNamespace;

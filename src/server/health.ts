@@ -2,6 +2,7 @@
 // down, no media worker running)? GET /readyz: can it take another room (healthy and under its limits)?
 // Load balancers route new rooms by /readyz and restart processes by /healthz. GET /metrics: Prometheus text.
 import type { FastifyInstance } from 'fastify';
+import type { ModelExecution } from '../inference/execution.js';
 import type { Metrics } from './metrics.js';
 
 export interface HealthStatus {
@@ -12,6 +13,8 @@ export interface HealthStatus {
   workers: number;
   decoders: number;
   maxDecoders: number;
+  /** What runs each model of the profile: provider (after any fallback), intra-op threads, batching. */
+  inference?: readonly ModelExecution[] | undefined;
 }
 
 /** Why the process cannot serve at all, or undefined when it can. */
@@ -46,6 +49,7 @@ export function registerHealth(app: FastifyInstance, metrics: Metrics, status: (
         rooms: s.rooms,
         workers: s.workers,
         decoders: s.decoders,
+        ...(s.inference ? { inference: s.inference } : {}),
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
       });
   };

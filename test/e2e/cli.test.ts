@@ -45,9 +45,12 @@ test('serve prints the meeting, overlay and dashboard URLs, then ready; SIGTERM 
     const base = new URL(url(meeting)).origin;
     const health = await fetch(`${base}/healthz`);
     assert.equal(health.status, 200);
+    const { inference, ...body } = (await health.json()) as { inference: Array<{ model: string; provider: string }> } & Record<string, unknown>;
+    assert.deepEqual({ ...body, uptimeS: 0 }, { status: 'ok', profile: 'default', rooms: 0, workers: 1, decoders: 0, uptimeS: 0 });
+    // what runs each model of the default profile: the CPU, as configured by default
     assert.deepEqual(
-      { ...((await health.json()) as Record<string, unknown>), uptimeS: 0 },
-      { status: 'ok', profile: 'default', rooms: 0, workers: 1, decoders: 0, uptimeS: 0 },
+      inference.map((e) => `${e.model}:${e.provider}`).sort(),
+      ['blazeface:cpu', 'faceapi-expression:cpu', 'mediapipe-blendshapes:cpu', 'mediapipe-facemesh-v2:cpu'],
     );
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     const metrics = await (await fetch(`${base}/metrics`)).text();

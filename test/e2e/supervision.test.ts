@@ -139,7 +139,12 @@ describe('supervision of decoders and workers', { timeout: 180_000 }, () => {
   });
 
   it('answers /healthz and /readyz with 503 and the reason while no media worker runs', async () => {
-    assert.equal((await fetch(`${t.baseUrl}/healthz`)).status, 200);
+    const healthy = await fetch(`${t.baseUrl}/healthz`);
+    assert.equal(healthy.status, 200);
+    // what runs each model: here every one on the CPU (the default), unbatched (measured: it does not pay there)
+    const { inference } = (await healthy.json()) as { inference?: Array<{ model: string; provider: string; batch: { maxBatch: number } }> };
+    assert.ok(inference?.some((e) => e.model === 'blazeface'), 'the detector is listed');
+    for (const e of inference ?? []) assert.deepEqual([e.provider, e.batch.maxBatch], ['cpu', 1], e.model);
     assert.equal(await metric(t, 'affectcast_media_workers'), 1);
     // Three deaths are replaced at once; the fourth within a minute waits (backoff): no worker meanwhile.
     for (let death = 1; death <= 4; death++) {

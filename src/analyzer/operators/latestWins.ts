@@ -1,37 +1,37 @@
 // Runs an async step on a stream of frames one at a time. While a step runs, newer frames replace each
 // other (only the latest waits); older ones are dropped and counted. This keeps analysis latency bounded
-// by one step when the CPU falls behind, instead of a queue that grows without end.
-import { Observable, type OperatorFunction } from 'rxjs';
+// by one step when the CPU falls behind, instead of a queue that grows without end. A step is a promise
+// (the analyzers) or any ObservableInput (marble tests run steps in virtual time); its values go out as
+// they come, and the next frame starts when it completes.
+import { from, Observable, Subscription, type ObservableInput, type OperatorFunction } from 'rxjs';
 
 export interface LatestWinsOptions {
   /** Called for every input dropped because a newer one arrived while a step was running. */
   onDrop?: () => void;
 }
 
-export function latestWins<T, R>(step: (value: T) => Promise<R>, options: LatestWinsOptions = {}): OperatorFunction<T, R> {
+export function latestWins<T, R>(step: (value: T) => ObservableInput<R>, options: LatestWinsOptions = {}): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      let running = false;
+      let running: Subscription | undefined;
       let pending: { value: T } | undefined;
       let sourceDone = false;
-      let closed = false;
 
       const run = (value: T): void => {
-        running = true;
-        step(value).then(
-          (result) => {
-            if (closed) return;
-            subscriber.next(result);
-            running = false;
+        // set before subscribing: a step that completes synchronously must find itself running
+        running = new Subscription();
+        const inner = from(step(value)).subscribe({
+          next: (result) => subscriber.next(result),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            running = undefined;
             const next = pending;
             pending = undefined;
             if (next) run(next.value);
             else if (sourceDone) subscriber.complete();
           },
-          (error: unknown) => {
-            if (!closed) subscriber.error(error);
-          },
-        );
+        });
+        running?.add(inner);
       };
 
       const subscription = source.subscribe({
@@ -47,8 +47,8 @@ export function latestWins<T, R>(step: (value: T) => Promise<R>, options: Latest
         },
       });
       return () => {
-        closed = true;
         subscription.unsubscribe();
+        running?.unsubscribe();
       };
     });
 }

@@ -3,6 +3,7 @@
 // are per stream). Profiles: 'default' (real pretrained networks + named estimators) and 'avmt' (the paper's
 // A/V-MT-VGG-RNN export).
 import type { FaceAffect } from '../../contracts/affect.js';
+import type { ModelExecution } from '../../inference/execution.js';
 import type { LogMelWindow } from '../audio/LogMelWindow.js';
 import type { VideoFrame } from '../media/frames.js';
 
@@ -27,6 +28,8 @@ export interface AnalysisProfile {
   readonly model: { id: string; version: string };
   /** Trailing audio window the profile reads, in ms; 0 when it uses no audio. */
   readonly audioWindowMs: number;
+  /** What runs each of its models (provider, threads, batching), for /healthz and the bench. */
+  readonly execution?: readonly ModelExecution[];
   createStreamAnalyzer(context: StreamContext): StreamAnalyzer;
   /** Releases the networks; idempotent. */
   close(): Promise<void>;

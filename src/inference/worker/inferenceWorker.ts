@@ -13,8 +13,12 @@ const reply = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
-    Promise.all(message.models.map(async (m) => runners.set(m.manifest.id, await OrtInferenceRunner.create(m, { intraOpNumThreads: message.intraOpNumThreads }))))
-      .then(() => reply({ type: 'ready' }))
+    const open = async (m: (typeof message.models)[number]): Promise<void> => {
+      const executionProvider = message.providers[m.manifest.id] ?? 'cpu';
+      runners.set(m.manifest.id, await OrtInferenceRunner.create(m, { intraOpNumThreads: message.intraOpNumThreads, executionProvider }));
+    };
+    Promise.all(message.models.map(open))
+      .then(() => reply({ type: 'ready', execution: message.models.map((m) => runners.get(m.manifest.id)!.execution) }))
       .catch((error: unknown) => reply({ type: 'init-error', message: error instanceof Error ? error.message : String(error) }));
     return;
   }

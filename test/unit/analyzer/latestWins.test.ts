@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Subject, lastValueFrom, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { latestWins } from '../../../src/analyzer/operators/latestWins.js';
 
 /** A step whose completion the test controls, to interleave inputs with running steps deterministically. */
@@ -68,4 +69,17 @@ test('unsubscribing drops a result that arrives later', async () => {
   sub.unsubscribe();
   await finishNext();
   assert.deepEqual(seen, []);
+});
+
+test('in virtual time: frames that arrive while a step runs are dropped, except the latest, which runs next', { timeout: 10_000 }, () => {
+  const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
+  scheduler.run(({ hot, cold, expectObservable }) => {
+    let dropped = 0;
+    const frames = hot('a 1ms b 1ms c 1ms d 10ms |');
+    // every step takes 5 ms: a runs 0-5; b (2) is replaced by c (4), which runs 5-10; d (6) waits and runs 10-15
+    const step = (v: string) => cold('5ms (r|)', { r: v.toUpperCase() });
+    expectObservable(frames.pipe(latestWins(step, { onDrop: () => dropped++ }))).toBe('5ms A 4ms C 4ms D 1ms |');
+    scheduler.flush();
+    assert.equal(dropped, 1);
+  });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../../config/schema.js';
 import { AffectcastError } from '../../../contracts/errors.js';
-import { openRunners } from '../../../inference/openRunners.js';
+import { inferenceOptions, openRunners } from '../../../inference/openRunners.js';
 import { loadVerifiedModel } from '../../../inference/verifiedModel.js';
 import { MODEL_IDS } from '../../../inference/VisionModels.js';
 import type { Logger } from '../../../log/logger.js';
@@ -18,7 +18,7 @@ import { smoothingParams } from '../../smoothing/smoothingParams.js';
 export const AVMT_MODEL_ID = 'avmt';
 
 export async function loadAvmtProfile(config: Config, logger: Logger): Promise<AnalysisProfile> {
-  const { dir, allowUntrained, intraOpThreads } = config.models;
+  const { dir, allowUntrained } = config.models;
   const log = logger.child({ component: 'profile', profile: 'avmt' });
   const network = await loadVerifiedModel(dir, AVMT_MODEL_ID, { allowUntrained }).catch((error: unknown) => {
     if (error instanceof AffectcastError && error.code === 'MODEL_UNTRAINED') {
@@ -41,11 +41,7 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
   });
   const preprocessing = readAvmtPreprocessing(network.manifest);
   const heads = avmtHeads(network.manifest, allowUntrained);
-  const runners = await openRunners([network, await loadVerifiedModel(dir, MODEL_IDS.detector)], {
-    threads: config.models.inferenceThreads,
-    intraOpNumThreads: intraOpThreads,
-    logger,
-  });
+  const runners = await openRunners([network, await loadVerifiedModel(dir, MODEL_IDS.detector)], inferenceOptions(config, logger));
   const runner = runners.runner(AVMT_MODEL_ID);
   const detector = runners.runner(MODEL_IDS.detector);
   if (network.manifest.provenance.status === 'untrained') {
@@ -57,6 +53,7 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
     name: 'avmt',
     model: { id: network.manifest.id, version: network.manifest.version },
     audioWindowMs: preprocessing.audio?.windowMs ?? 0,
+    execution: runners.execution,
     createStreamAnalyzer: ({ audio }) =>
       createAvmtStreamAnalyzer({
         detector,

@@ -17,6 +17,7 @@ export async function loadDefaultProfile(config: Config, logger: Logger): Promis
     name: 'default',
     model: { id: 'default', version },
     audioWindowMs: 0,
+    execution: models.execution,
     createStreamAnalyzer: () => new FrameAnalyzer(models, frameAnalyzerOptions(config), log),
     close: () => models.close(),
   };
