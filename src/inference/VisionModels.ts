@@ -2,6 +2,7 @@
 // FrameAnalyzer (each analyzer keeps its own input buffers, so sharing a session is safe).
 import type { Config } from '../config/schema.js';
 import type { InferenceRunner } from './InferenceRunner.js';
+import type { RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
 import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { loadUserVaModel } from './userVaModel.js';
@@ -37,6 +38,8 @@ export interface VisionModelsOptions {
   /** config models.va */
   va?: { file: string; acceptSha256?: string | undefined } | undefined;
   logger?: Logger;
+  /** config inference.remote */
+  remote?: RemoteInferenceConfig | undefined;
 }
 
 export function visionModelsOptions(config: Config, logger?: Logger): VisionModelsOptions {
@@ -46,6 +49,7 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
     inferenceThreads: config.models.inferenceThreads,
     allowUntrained: config.models.allowUntrained,
     va: config.models.va,
+    remote: config.inference.remote,
     ...(logger ? { logger } : {}),
   };
 }
@@ -60,6 +64,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     threads: options.inferenceThreads ?? 0,
     intraOpNumThreads: options.intraOpNumThreads,
     logger: options.logger ?? silentLogger(),
+    remote: options.remote,
   });
   return {
     detector: runners.runner(MODEL_IDS.detector),

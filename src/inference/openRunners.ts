@@ -1,7 +1,9 @@
 // The runners of a profile's models: on worker threads (config models.inferenceThreads > 0, the default),
-// or in-process on the main thread (0; simpler to debug, but inference then blocks the event loop).
+// or in-process on the main thread (0; simpler to debug, but inference then blocks the event loop); and,
+// with config inference.remote, on a KServe v2 server in front of them (src/inference/kserve).
 import type { Logger } from '../log/logger.js';
 import { InferencePool } from './InferencePool.js';
+import { openRemoteRunners, type RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { OrtInferenceRunner } from './OrtInferenceRunner.js';
 import type { VerifiedModel } from './verifiedModel.js';
@@ -16,9 +18,22 @@ export interface OpenRunnersOptions {
   threads: number;
   intraOpNumThreads: number;
   logger: Logger;
+  /** config inference.remote: these models run on the server, falling back to the local runners. */
+  remote?: RemoteInferenceConfig | undefined;
 }
 
 export async function openRunners(models: VerifiedModel[], options: OpenRunnersOptions): Promise<ModelRunners> {
+  const local = await openLocalRunners(models, options);
+  if (options.remote === undefined) return local;
+  try {
+    return await openRemoteRunners(local, models.map((m) => m.manifest), options.remote, options.logger);
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+}
+
+async function openLocalRunners(models: VerifiedModel[], options: OpenRunnersOptions): Promise<ModelRunners> {
   if (options.threads > 0) {
     const pool = await InferencePool.start(models, options);
     return { runner: (id) => pool.runner(id), close: () => pool.close() };
