@@ -113,6 +113,7 @@ export class KserveTestServer {
 
   /** Listens (again) on the same port as before, or a free one the first time. */
   async listen(): Promise<void> {
+    if (this.#server.listening) return;
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(this.#port, '127.0.0.1', () => {
