@@ -44,7 +44,8 @@ export const ResponseOutputSchema = z.object({
 
 /** The JSON part of an inference response (POST /v2/models/{name}/infer). */
 export const InferResponseSchema = z.object({
-  model_name: z.string(),
+  // required by the protocol, but the examples in Triton's own text leave it out: not needed to read outputs
+  model_name: z.string().optional(),
   model_version: z.string().optional(),
   id: z.string().optional(),
   outputs: z.array(ResponseOutputSchema),
