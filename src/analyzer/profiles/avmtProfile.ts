@@ -44,7 +44,6 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
     threads: config.models.inferenceThreads,
     intraOpNumThreads: intraOpThreads,
     logger,
-    remote: config.inference.remote,
   });
   const runner = runners.runner(AVMT_MODEL_ID);
   const detector = runners.runner(MODEL_IDS.detector);
