@@ -91,6 +91,8 @@ export class KserveBackend {
       try {
         return { ok: true, outputs: await this.#client.infer(manifest, feeds, this.#binary), attempts: attempt };
       } catch (error) {
+        // a tensor that does not fill its dims is the caller's mistake, not the server's: no fallback for it
+        if (error instanceof RangeError) throw error;
         const failure = asRemoteError(error);
         if (!failure.retryable || attempt > this.#options.retries || this.#closed) return { ok: false, failure, attempts: attempt };
         const delayMs = Math.min(MAX_BACKOFF_MS, this.#options.retryBackoffMs * 2 ** (attempt - 1));

@@ -58,10 +58,10 @@ for (const binary of [true, false]) {
 }
 
 describe('the openRunners hook', () => {
-  it('sends only the configured models to the server', { timeout: 120_000 }, async () => {
+  it('sends only the configured models to the server; the others run on the worker threads', { timeout: 120_000 }, async () => {
     const server = await KserveTestServer.start({ models });
     const runners = await openRunners(models, {
-      threads: 0,
+      threads: 1,
       intraOpNumThreads: 1,
       logger: capturingLogger().logger,
       remote: { ...remoteConfig(server.url), models: [DETECTOR] },
@@ -80,12 +80,15 @@ describe('the openRunners hook', () => {
 
   it('refuses a closed runner and still checks inputs against the manifest', { timeout: 120_000 }, async () => {
     const server = await KserveTestServer.start({ models });
-    const runners = await openRunners(models, { threads: 0, intraOpNumThreads: 1, logger: capturingLogger().logger, remote: remoteConfig(server.url) });
+    const { logger, lines } = capturingLogger();
+    const runners = await openRunners(models, { threads: 0, intraOpNumThreads: 1, logger, remote: remoteConfig(server.url) });
     try {
       const runner = runners.runner(EXPRESSION);
       await assert.rejects(runner.run({ image: { data: new Float32Array(3), dims: [1, 1, 1, 3] } }), /manifest says/);
       await assert.rejects(runner.run({}), /missing input 'image'/);
+      await assert.rejects(runner.run({ image: { data: new Float32Array(5), dims: [1, 112, 112, 3] } }), /5 values for dims/);
       assert.equal(server.inferRequests(EXPRESSION).length, 0, 'a bad request never reaches the server');
+      assert.equal(lines.filter((l) => l.level >= WARN).length, 0, "the caller's mistake is no reason to fall back");
     } finally {
       await runners.close();
       await server.close();
