@@ -2,6 +2,8 @@
 // those of local inference, with the binary tensor extension and with JSON values, through openRunners.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config/loadConfig.js';
+import { loadVisionModels, visionModelsOptions } from '../../../src/inference/VisionModels.js';
 import { OrtInferenceRunner } from '../../../src/inference/OrtInferenceRunner.js';
 import { openRunners } from '../../../src/inference/openRunners.js';
 import { loadVerifiedModel, type VerifiedModel } from '../../../src/inference/verifiedModel.js';
@@ -94,5 +96,20 @@ describe('the openRunners hook', () => {
       await server.close();
     }
     await assert.rejects(runners.runner(EXPRESSION).run(expressionFeeds()), /closed/);
+  });
+
+  it('reaches the default profile through config inference.remote', { timeout: 120_000 }, async () => {
+    const server = await KserveTestServer.start({ models });
+    const options = visionModelsOptions(loadConfig({}, { AFFECTCAST_INFERENCE_URL: server.url, AFFECTCAST_INFERENCE_THREADS: '0' }), capturingLogger().logger);
+    const vision = await loadVisionModels({ ...options, mesh: false });
+    try {
+      assertOutputsClose(await vision.expression.run(expressionFeeds()), await local.get(EXPRESSION)!.run(expressionFeeds()));
+      await vision.detector.run(detectorFeeds());
+      assert.equal(server.inferRequests(EXPRESSION).length, 1);
+      assert.equal(server.inferRequests(DETECTOR).length, 1);
+    } finally {
+      await vision.close();
+      await server.close();
+    }
   });
 });
