@@ -110,7 +110,7 @@ export class KserveClient {
     return new RemoteInferenceError(kind, `${this.url}: ${what} answered ${reply.status}${detail}`, { status: reply.status });
   }
 
-  #send(method: 'GET' | 'POST', path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+  #send(method: 'GET' | 'POST', path: string, body: readonly Buffer[] = [], headers: Record<string, string> = {}): Promise<Reply> {
     if (this.#closed.signal.aborted) return Promise.reject(new RemoteInferenceError('connection', `${this.url}: the client is closed`));
     const target = new URL(this.#base.pathname.replace(/\/+$/, '') + path, this.#base);
     const timeout = new AbortController();
@@ -125,7 +125,7 @@ export class KserveClient {
       };
       const req = request(
         target,
-        { method, agent: this.#agent, signal, headers: { accept: 'application/json', ...headers, ...(body ? { 'content-length': String(body.byteLength) } : {}) } },
+        { method, agent: this.#agent, signal, headers: { accept: 'application/json', ...headers, 'content-length': String(body.reduce((n, b) => n + b.byteLength, 0)) } },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -141,7 +141,8 @@ export class KserveClient {
         },
       );
       req.on('error', fail);
-      req.end(body);
+      for (const piece of body) req.write(piece);
+      req.end();
     }).finally(() => clearTimeout(timer));
   }
 }

@@ -10,7 +10,8 @@ import { RemoteInferenceError } from './RemoteInferenceError.js';
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
 export interface EncodedRequest {
-  body: Buffer;
+  /** The body in pieces (the JSON header, then each tensor's bytes, not copied together). */
+  body: Buffer[];
   headers: Record<string, string>;
 }
 
@@ -51,9 +52,9 @@ export function encodeInferRequest(manifest: ModelManifest, feeds: Readonly<Reco
     }
   }
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  if (!binary) return { body: json, headers: { 'content-type': 'application/json' } };
+  if (!binary) return { body: [json], headers: { 'content-type': 'application/json' } };
   return {
-    body: Buffer.concat([json, ...tensors]),
+    body: [json, ...tensors],
     headers: { 'content-type': 'application/octet-stream', [HEADER_LENGTH_FIELD]: String(json.byteLength) },
   };
 }

@@ -43,7 +43,8 @@ describe('requests', () => {
   const x = { data: Float32Array.from([1, 2, 3, -1, 0, 4.5]), dims: [2, 3] };
 
   it('binary: the JSON header names each tensor and its byte size, the values follow little-endian', () => {
-    const { body, headers } = encodeInferRequest(manifest, { x }, true);
+    const encoded = encodeInferRequest(manifest, { x }, true);
+    const [body, headers] = [Buffer.concat(encoded.body), encoded.headers];
     const jsonLength = Number(headers['inference-header-content-length']);
     assert.deepEqual(JSON.parse(body.subarray(0, jsonLength).toString()), {
       inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', parameters: { binary_data_size: 24 } }],
@@ -59,13 +60,13 @@ describe('requests', () => {
   it('binary: a tensor that is a view into a larger buffer sends only its own values', () => {
     const backing = Float32Array.from([9, 9, 1, 2, 3, 4, 5, 6, 9]);
     const { body, headers } = encodeInferRequest(manifest, { x: { data: backing.subarray(2, 8), dims: [2, 3] } }, true);
-    assert.deepEqual(body.subarray(Number(headers['inference-header-content-length'])), le([1, 2, 3, 4, 5, 6]));
+    assert.deepEqual(Buffer.concat(body).subarray(Number(headers['inference-header-content-length'])), le([1, 2, 3, 4, 5, 6]));
   });
 
   it('JSON: values in the header, no length field', () => {
     const { body, headers } = encodeInferRequest(manifest, { x }, false);
     assert.equal(headers['inference-header-content-length'], undefined);
-    const header = JSON.parse(body.toString()) as { inputs: Array<{ data: number[] }>; outputs: Array<{ parameters: object }> };
+    const header = JSON.parse(Buffer.concat(body).toString()) as { inputs: Array<{ data: number[] }>; outputs: Array<{ parameters: object }> };
     assert.deepEqual(header.inputs[0]?.data, [1, 2, 3, -1, 0, 4.5]);
     assert.deepEqual(header.outputs[0]?.parameters, { binary_data: false });
   });
