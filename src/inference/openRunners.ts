@@ -1,15 +1,19 @@
 // The runners of a profile's models: on worker threads (config models.inferenceThreads > 0, the default),
 // or in-process on the main thread (0; simpler to debug, but inference then blocks the event loop); and,
 // with config inference.remote, on a KServe v2 server in front of them (src/inference/kserve).
+import type { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import { InferencePool } from './InferencePool.js';
 import { openRemoteRunners, type RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
+import type { RemoteInferenceEvents } from './kserve/RemoteInferenceEvents.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { OrtInferenceRunner } from './OrtInferenceRunner.js';
 import type { VerifiedModel } from './verifiedModel.js';
 
 export interface ModelRunners {
   runner(id: string): InferenceRunner;
+  /** With inference.remote: request, retry, fallback and recovered events, for metrics. */
+  readonly remoteEvents?: EnhancedEventEmitter<RemoteInferenceEvents>;
   /** Releases every session (and thread); idempotent. */
   close(): Promise<void>;
 }

@@ -21,7 +21,7 @@ export interface LocalRunners {
 
 export interface RemoteRunners extends LocalRunners {
   /** request, retry, fallback and recovered events, for metrics. */
-  readonly observer: EnhancedEventEmitter<RemoteInferenceEvents>;
+  readonly remoteEvents: EnhancedEventEmitter<RemoteInferenceEvents>;
 }
 
 /** Wraps `local` (already open for `manifests`); on a refused server (MODEL_MISSING) it rejects and `local` stays the caller's to close. */
@@ -33,13 +33,13 @@ export async function openRemoteRunners(local: LocalRunners, manifests: readonly
   const remote = manifests.filter((m) => wanted.includes(m.id));
   if (remote.length === 0) {
     log.warn('inference.remote is set, but none of its models is loaded here: everything runs locally');
-    return { observer: new EnhancedEventEmitter(), runner: (id) => local.runner(id), close: () => local.close() };
+    return { remoteEvents: new EnhancedEventEmitter(), runner: (id) => local.runner(id), close: () => local.close() };
   }
   const backend = await KserveBackend.connect(config, remote, logger);
   const runners = new Map(remote.map((m) => [m.id, new RemoteInferenceRunner(backend, local.runner(m.id))]));
   let closing: Promise<void> | undefined;
   return {
-    observer: backend.observer,
+    remoteEvents: backend.observer,
     runner: (id) => runners.get(id) ?? local.runner(id),
     close: () =>
       (closing ??= (async () => {

@@ -8,7 +8,7 @@ import { AffectcastError } from '../../../src/contracts/errors.js';
 import { OrtInferenceRunner } from '../../../src/inference/OrtInferenceRunner.js';
 import { openRunners } from '../../../src/inference/openRunners.js';
 import type { RemoteRequestEvent } from '../../../src/inference/kserve/RemoteInferenceEvents.js';
-import type { RemoteRunners } from '../../../src/inference/kserve/openRemoteRunners.js';
+import type { ModelRunners } from '../../../src/inference/openRunners.js';
 import { loadVerifiedModel, type VerifiedModel } from '../../../src/inference/verifiedModel.js';
 import { KserveTestServer } from '../../support/kserveServer.js';
 import { until } from '../../support/until.js';
@@ -36,7 +36,7 @@ after(async () => {
 });
 
 interface Opened {
-  runners: RemoteRunners;
+  runners: ModelRunners;
   lines: LogLine[];
   requests: RemoteRequestEvent[];
   events: string[];
@@ -44,13 +44,15 @@ interface Opened {
 
 async function open(url = server.url): Promise<Opened> {
   const { logger, lines } = capturingLogger();
-  const runners = (await openRunners([model], { threads: 0, intraOpNumThreads: 1, logger, remote: config(url) })) as RemoteRunners;
+  const runners = await openRunners([model], { threads: 0, intraOpNumThreads: 1, logger, remote: config(url) });
+  const remoteEvents = runners.remoteEvents;
+  assert.ok(remoteEvents, 'openRunners exposes the remote events');
   const requests: RemoteRequestEvent[] = [];
   const events: string[] = [];
-  runners.observer.on('request', (r) => requests.push(r));
-  runners.observer.on('retry', () => events.push('retry'));
-  runners.observer.on('fallback', () => events.push('fallback'));
-  runners.observer.on('recovered', () => events.push('recovered'));
+  remoteEvents.on('request', (r) => requests.push(r));
+  remoteEvents.on('retry', () => events.push('retry'));
+  remoteEvents.on('fallback', () => events.push('fallback'));
+  remoteEvents.on('recovered', () => events.push('recovered'));
   return { runners, lines, requests, events };
 }
 
