@@ -43,6 +43,8 @@ export interface RecordedRequest {
   path: string;
   /** The Inference-Header-Content-Length field, where the request had one. */
   headerLength: string | undefined;
+  /** The status it was answered with (undefined until answered). */
+  status?: number;
 }
 
 export interface KserveTestServerOptions {
@@ -164,7 +166,9 @@ export class KserveTestServer {
     const body = Buffer.concat(chunks);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const headerLength = req.headers[HEADER_LENGTH];
-    this.requests.push({ method: req.method ?? '', path, headerLength: typeof headerLength === 'string' ? headerLength : undefined });
+    const record: RecordedRequest = { method: req.method ?? '', path, headerLength: typeof headerLength === 'string' ? headerLength : undefined };
+    this.requests.push(record);
+    res.once('finish', () => (record.status = res.statusCode));
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
