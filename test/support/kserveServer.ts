@@ -43,6 +43,8 @@ export interface RecordedRequest {
   path: string;
   /** The Inference-Header-Content-Length field, where the request had one. */
   headerLength: string | undefined;
+  /** The Authorization field, where the request had one. */
+  authorization: string | undefined;
   /** The status it was answered with (undefined until answered). */
   status?: number;
 }
@@ -166,7 +168,12 @@ export class KserveTestServer {
     const body = Buffer.concat(chunks);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const headerLength = req.headers[HEADER_LENGTH];
-    const record: RecordedRequest = { method: req.method ?? '', path, headerLength: typeof headerLength === 'string' ? headerLength : undefined };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      headerLength: typeof headerLength === 'string' ? headerLength : undefined,
+      authorization: req.headers.authorization,
+    };
     this.requests.push(record);
     res.once('finish', () => (record.status = res.statusCode));
     const json = (status: number, value: unknown) => {

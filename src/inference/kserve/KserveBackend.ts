@@ -53,7 +53,7 @@ export class KserveBackend {
     this.#options = options;
     this.#manifests = manifests;
     this.#client = new KserveClient({ url: options.url, timeoutMs: options.timeoutMs });
-    this.#log = logger.child({ component: 'kserve', url: options.url });
+    this.#log = logger.child({ component: 'kserve', url: this.#client.url });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'a remote inference listener threw');
   }
 
@@ -176,7 +176,7 @@ export class KserveBackend {
         if (!(await this.#client.modelReady(manifest.id))) return `model '${manifest.id}' is not ready on the server`;
         const problems = modelMetadataProblems(manifest, await this.#client.modelMetadata(manifest.id));
         if (problems.length > 0) {
-          throw new AffectcastError('MODEL_MISSING', `remote inference server ${this.#options.url}: model '${manifest.id}' does not match its manifest: ${problems.join('; ')}`);
+          throw new AffectcastError('MODEL_MISSING', `remote inference server ${this.#client.url}: model '${manifest.id}' does not match its manifest: ${problems.join('; ')}`);
         }
       }
       return null;

@@ -18,7 +18,10 @@ import { RemoteInferenceError } from './RemoteInferenceError.js';
 import { decodeInferResponse, encodeInferRequest } from './tensorCodec.js';
 
 export interface KserveClientOptions {
-  /** Base URL (config inference.remote.url); a path prefix, as behind a reverse proxy, is kept. */
+  /**
+   * Base URL (config inference.remote.url); a path prefix, as behind a reverse proxy, is kept, and a user and
+   * password in it are sent as HTTP basic authentication.
+   */
   url: string;
   timeoutMs: number;
 }
@@ -29,10 +32,19 @@ interface Reply {
   body: Buffer;
 }
 
+/** The URL without its user and password: what logs and errors show. */
+export function displayUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.href;
+}
+
 /** An answer larger than this is refused (a full batch of the largest model's outputs is well under 1 MiB). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export class KserveClient {
+  /** The server's URL as logs may show it (no credentials). */
   readonly url: string;
   readonly #base: URL;
   readonly #timeoutMs: number;
@@ -40,7 +52,7 @@ export class KserveClient {
   readonly #closed = new AbortController();
 
   constructor(options: KserveClientOptions) {
-    this.url = options.url;
+    this.url = displayUrl(options.url);
     this.#base = new URL(options.url);
     this.#timeoutMs = options.timeoutMs;
     const AgentClass = this.#base.protocol === 'https:' ? https.Agent : http.Agent;

@@ -6,6 +6,7 @@ import { EnhancedEventEmitter } from '../../events/EnhancedEventEmitter.js';
 import type { ModelManifest } from '../../models/manifest.js';
 import type { InferenceRunner } from '../InferenceRunner.js';
 import { KserveBackend, type RemoteInferenceOptions } from './KserveBackend.js';
+import { displayUrl } from './KserveClient.js';
 import type { RemoteInferenceEvents } from './RemoteInferenceEvents.js';
 import { RemoteInferenceRunner } from './RemoteInferenceRunner.js';
 
@@ -26,7 +27,7 @@ export interface RemoteRunners extends LocalRunners {
 
 /** Wraps `local` (already open for `manifests`); on a refused server (MODEL_MISSING) it rejects and `local` stays the caller's to close. */
 export async function openRemoteRunners(local: LocalRunners, manifests: readonly ModelManifest[], config: RemoteInferenceConfig, logger: Logger): Promise<RemoteRunners> {
-  const log = logger.child({ component: 'kserve', url: config.url });
+  const log = logger.child({ component: 'kserve', url: displayUrl(config.url) });
   const wanted = config.models ?? manifests.map((m) => m.id);
   const unknown = wanted.filter((id) => !manifests.some((m) => m.id === id));
   if (unknown.length > 0) log.warn({ models: unknown }, 'inference.remote.models names models this profile does not load; they are ignored');

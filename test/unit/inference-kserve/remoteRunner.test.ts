@@ -112,4 +112,24 @@ describe('the openRunners hook', () => {
       await server.close();
     }
   });
+
+  it('sends a user and password in the URL as basic authentication, and never logs the password', { timeout: 120_000 }, async () => {
+    const server = await KserveTestServer.start({ models });
+    server.patchMetadata(EXPRESSION, (m) => ({ ...m, inputs: [{ name: 'image', datatype: 'FP32', shape: [-1, 1] }] }));
+    const { logger, lines } = capturingLogger();
+    const url = server.url.replace('http://', 'http://node-a:s3cret-pw@');
+    try {
+      await assert.rejects(openRunners(models, { threads: 0, intraOpNumThreads: 1, logger, remote: remoteConfig(url) }), (e: unknown) => !String(e).includes('s3cret-pw'));
+      assert.ok(server.requests.length > 0);
+      for (const r of server.requests) assert.equal(r.authorization, `Basic ${Buffer.from('node-a:s3cret-pw').toString('base64')}`);
+      server.patchMetadata(EXPRESSION, null);
+      await server.stop();
+      const runners = await openRunners(models, { threads: 0, intraOpNumThreads: 1, logger, remote: remoteConfig(url) });
+      await runners.close();
+      assert.ok(lines.some((l) => l.level === WARN), 'the fallback was logged');
+      assert.ok(!JSON.stringify(lines).includes('s3cret-pw'), 'no log line holds the password');
+    } finally {
+      await server.close();
+    }
+  });
 });
