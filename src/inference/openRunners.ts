@@ -28,13 +28,7 @@ export interface OpenRunnersOptions {
 
 export async function openRunners(models: VerifiedModel[], options: OpenRunnersOptions): Promise<ModelRunners> {
   const local = await openLocalRunners(models, options);
-  if (options.remote === undefined) return local;
-  try {
-    return await openRemoteRunners(local, models.map((m) => m.manifest), options.remote, options.logger);
-  } catch (error) {
-    await local.close();
-    throw error;
-  }
+  return options.remote === undefined ? local : openRemoteRunners(local, models.map((m) => m.manifest), options.remote, options.logger);
 }
 
 async function openLocalRunners(models: VerifiedModel[], options: OpenRunnersOptions): Promise<ModelRunners> {

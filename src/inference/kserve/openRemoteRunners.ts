@@ -25,7 +25,10 @@ export interface RemoteRunners extends LocalRunners {
   readonly remoteEvents: EnhancedEventEmitter<RemoteInferenceEvents>;
 }
 
-/** Wraps `local` (already open for `manifests`); on a refused server (MODEL_MISSING) it rejects and `local` stays the caller's to close. */
+/**
+ * Wraps `local` (already open for `manifests`), and owns it from here: closing the result closes it, and a
+ * refused server (MODEL_MISSING) closes it before rejecting.
+ */
 export async function openRemoteRunners(local: LocalRunners, manifests: readonly ModelManifest[], config: RemoteInferenceConfig, logger: Logger): Promise<RemoteRunners> {
   const log = logger.child({ component: 'kserve', url: displayUrl(config.url) });
   const wanted = config.models ?? manifests.map((m) => m.id);
@@ -36,7 +39,10 @@ export async function openRemoteRunners(local: LocalRunners, manifests: readonly
     log.warn('inference.remote is set, but none of its models is loaded here: everything runs locally');
     return { remoteEvents: new EnhancedEventEmitter(), runner: (id) => local.runner(id), close: () => local.close() };
   }
-  const backend = await KserveBackend.connect(config, remote, logger);
+  const backend = await KserveBackend.connect(config, remote, logger).catch(async (error: unknown) => {
+    await local.close();
+    throw error;
+  });
   const runners = new Map(remote.map((m) => [m.id, new RemoteInferenceRunner(backend, local.runner(m.id))]));
   let closing: Promise<void> | undefined;
   return {

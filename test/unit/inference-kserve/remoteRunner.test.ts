@@ -119,7 +119,8 @@ describe('the openRunners hook', () => {
     const { logger, lines } = capturingLogger();
     const url = server.url.replace('http://', 'http://node-a:s3cret-pw@');
     try {
-      await assert.rejects(openRunners(models, { threads: 0, intraOpNumThreads: 1, logger, remote: remoteConfig(url) }), (e: unknown) => !String(e).includes('s3cret-pw'));
+      // on worker threads: a refused server must close them too, or this file's process would never exit
+      await assert.rejects(openRunners(models, { threads: 1, intraOpNumThreads: 1, logger, remote: remoteConfig(url) }), (e: unknown) => !String(e).includes('s3cret-pw'));
       assert.ok(server.requests.length > 0);
       for (const r of server.requests) assert.equal(r.authorization, `Basic ${Buffer.from('node-a:s3cret-pw').toString('base64')}`);
       server.patchMetadata(EXPRESSION, null);
