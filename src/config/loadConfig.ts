@@ -31,6 +31,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: EnvKind]> = 
   ['AFFECTCAST_VA_MODEL', 'models.va.file', 'string'],
   ['AFFECTCAST_VA_ACCEPT_SHA256', 'models.va.acceptSha256', 'string'],
   ['AFFECTCAST_INFERENCE_THREADS', 'models.inferenceThreads', 'number'],
+  ['AFFECTCAST_INFERENCE_URL', 'inference.remote.url', 'string'],
   ['AFFECTCAST_RETENTION_DAYS', 'store.retentionDays', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],
 ];

@@ -139,6 +139,33 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Inference on a remote server speaking the KServe v2 protocol (NVIDIA Triton and others; README
+     * "Deployment across hosts"). The models still load locally: a server that fails, times out or is down
+     * sends inference back to them (logged once) until it answers again.
+     */
+    inference: z
+      .object({
+        remote: z
+          .object({
+            /** Base URL of the server's HTTP endpoint, e.g. http://10.0.0.5:8000 (https behind a TLS proxy). */
+            url: z.url({ protocol: /^https?$/, error: 'inference.remote.url is an http:// or https:// URL' }),
+            /** One request's limit; past it the request is abandoned and retried. */
+            timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+            /** Further attempts after a timeout, a refused connection or a 5xx (not after a 4xx). */
+            retries: z.number().int().min(0).max(10).default(2),
+            /** First wait before a retry; it doubles for each further one. */
+            retryBackoffMs: z.number().int().min(0).max(10_000).default(50),
+            /** While inference runs locally, how often a request checks whether the server is back. */
+            probeIntervalMs: z.number().int().min(100).max(600_000).default(5_000),
+            /** Model ids (as in their manifests, and as the server names them) sent to the server; default every model. */
+            models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a model id, as in its manifest')).min(1).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     models: z
       .object({
         profile: z.enum(['default', 'avmt']).default('default'),

@@ -3,6 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { ExecutionProvider, BatchSettings, ModelExecution } from './execution.js';
 import type { InferenceRunner } from './InferenceRunner.js';
+import type { RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
 import { openRunners } from './openRunners.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { loadUserVaModel } from './userVaModel.js';
@@ -44,6 +45,8 @@ export interface VisionModelsOptions {
   /** config models.va */
   va?: { file: string; acceptSha256?: string | undefined } | undefined;
   logger?: Logger;
+  /** config inference.remote */
+  remote?: RemoteInferenceConfig | undefined;
 }
 
 export function visionModelsOptions(config: Config, logger?: Logger): VisionModelsOptions {
@@ -56,6 +59,7 @@ export function visionModelsOptions(config: Config, logger?: Logger): VisionMode
     batching: config.models.batching,
     allowUntrained: config.models.allowUntrained,
     va: config.models.va,
+    remote: config.inference.remote,
     ...(logger ? { logger } : {}),
   };
 }
@@ -73,6 +77,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     providers: options.providers,
     batching: options.batching,
     logger: options.logger ?? silentLogger(),
+    remote: options.remote,
   });
   return {
     detector: runners.runner(MODEL_IDS.detector),

@@ -1,13 +1,17 @@
 // The runners of a profile's models: on worker threads (config models.inferenceThreads > 0, the default),
 // or in-process on the main thread (0; simpler to debug, but inference then blocks the event loop). Each
 // model runs on its configured execution provider (cpu where that cannot start, logged with the reason)
-// and, where its settings say so, behind a BatchingRunner that batches across streams.
+// and, where its settings say so, behind a BatchingRunner that batches across streams; with config
+// inference.remote, the chosen models run on a KServe v2 server in front of the local sessions (src/inference/kserve).
 import type { Config } from '../config/schema.js';
+import type { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
 import { batchingOn, batchSettings } from './batchDefaults.js';
 import { BatchingRunner, isBatchable } from './BatchingRunner.js';
 import type { BatchSettings, ExecutionProvider, ModelExecution, SessionExecution } from './execution.js';
 import { InferencePool } from './InferencePool.js';
+import { openRemoteRunners, type RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
+import type { RemoteInferenceEvents } from './kserve/RemoteInferenceEvents.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import { OrtInferenceRunner } from './OrtInferenceRunner.js';
 import type { VerifiedModel } from './verifiedModel.js';
@@ -16,6 +20,8 @@ export interface ModelRunners {
   runner(id: string): InferenceRunner;
   /** What runs each model: provider, threads, batching. */
   readonly execution: readonly ModelExecution[];
+  /** With inference.remote: request, retry, fallback and recovered events, for metrics. */
+  readonly remoteEvents?: EnhancedEventEmitter<RemoteInferenceEvents>;
   /** Releases every session (and thread); idempotent. */
   close(): Promise<void>;
 }
@@ -29,12 +35,14 @@ export interface OpenRunnersOptions {
   /** Batching per model id, over the measured defaults of the provider it runs on. */
   batching?: Readonly<Record<string, BatchSettings>> | undefined;
   logger: Logger;
+  /** config inference.remote: these models run on the server, falling back to the local runners. */
+  remote?: RemoteInferenceConfig | undefined;
 }
 
 /** The inference part of the configuration, as openRunners takes it. */
 export function inferenceOptions(config: Config, logger: Logger): OpenRunnersOptions {
   const m = config.models;
-  return { threads: m.inferenceThreads, intraOpNumThreads: m.intraOpThreads, executionProvider: m.executionProvider, providers: m.providers, batching: m.batching, logger };
+  return { threads: m.inferenceThreads, intraOpNumThreads: m.intraOpThreads, executionProvider: m.executionProvider, providers: m.providers, batching: m.batching, remote: config.inference.remote, logger };
 }
 
 interface Sessions {
@@ -77,6 +85,8 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
   const log = options.logger.child({ component: 'inference' });
   const providers = Object.fromEntries(models.map((m) => [m.manifest.id, options.providers?.[m.manifest.id] ?? options.executionProvider ?? 'cpu']));
   const sessions = await openSessions(models, providers, options);
+  // the server in front of the local sessions, which stay open beneath it as the fallback
+  const local = options.remote === undefined ? sessions : await openRemoteRunners(sessions, models.map((m) => m.manifest), options.remote, options.logger);
   // batching follows the provider that actually runs the model (a cuda fallback gets cpu's settings)
   const execution: ModelExecution[] = sessions.execution.map((e) => {
     const model = models.find((m) => m.manifest.id === e.model)!;
@@ -89,7 +99,7 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
   });
   const runners = new Map<string, InferenceRunner>();
   for (const e of execution) {
-    const inner = sessions.runner(e.model);
+    const inner = local.runner(e.model);
     let failures = 0;
     const onBatchFailed = (error: Error, callers: number): void => {
       // the first failure says why; later ones would repeat it at frame rate
@@ -106,6 +116,7 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
       return r;
     },
     execution: Object.freeze(execution),
-    close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => sessions.close())),
+    ...('remoteEvents' in local ? { remoteEvents: local.remoteEvents } : {}),
+    close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => local.close())),
   };
 }
