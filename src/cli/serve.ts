@@ -6,7 +6,7 @@
 // App closes its rooms and tells its clients before any worker goes away, and nothing logs a failure.
 import { loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../log/logger.js';
-import { App } from '../server/App.js';
+import { App } from '../app/App.js';
 import { CONFIG_OPTIONS, parseCommandArgs, toConfigFlags } from './options.js';
 
 export async function serveCommand(argv: string[]): Promise<number> {
