@@ -3,9 +3,8 @@
 // and closes them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
 // Nothing below src/app imports it.
 import path from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
-import { Server as SocketIoServer } from 'socket.io';
+import type { FastifyInstance } from 'fastify';
+import type { Server as SocketIoServer } from 'socket.io';
 import { PROJECT_ROOT } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
 import { SFU_NAMESPACE } from '../contracts/sfu.js';
@@ -21,7 +20,7 @@ import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNa
 import { WorkerPool } from '../sfu/WorkerPool.js';
 import { RoomRegistry, sfuLimits } from '../sfu/RoomRegistry.js';
 import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
-import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
+import type { ErrorPayload } from '../contracts/errors.js';
 import { closeWithNotice, refuseNamespace } from '../auth/socketAuth.js';
 import { AnalyzerService } from '../analyzer/AnalyzerService.js';
 import { ForkManager } from '../analyzer/fork/ForkManager.js';
@@ -35,7 +34,8 @@ import { RoomActions } from '../server/api/RoomActions.js';
 import { TokenMinter } from '../server/api/TokenMinter.js';
 import { originPolicy, registerApi } from '../server/api/registerApi.js';
 import { attachSessionNamespace, type SessionNamespace } from '../server/sessionNamespace.js';
-import { CONTENT_SECURITY_POLICY, registerPages } from '../server/pages.js';
+import { registerPages } from '../server/pages.js';
+import { createHttpServer, hostForUrl, listen, secureHeaders } from '../server/httpServer.js';
 import {
   attachAnalyzerMetrics,
   attachForkMetrics,
@@ -150,35 +150,11 @@ export class App {
       signalling.onListenerError = (event, error) => log.error({ err: error, event }, 'signalling observer listener failed');
       detachMetrics.push(attachSignallingMetrics(signalling, metrics));
 
-      const http: FastifyInstance = Fastify({
-        // pino's Logger is what fastify expects at run time; only the generic defaults differ in the types
-        loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-        logController: new LogController({ disableRequestLogging: true }),
-        trustProxy: false,
-      });
       const originAllowed = originPolicy(config.server.allowedOrigins, config.server.publicUrl);
-      const io = new SocketIoServer(http.server, {
-        serveClient: false,
-        transports: ['websocket'],
-        cors: { origin: false },
-        // A connection that joins no namespace within this time is closed (the default namespace refuses all).
-        connectTimeout: 5_000,
-        // Signalling messages are a few kB (SDP-sized); anything far larger is an attack on memory.
-        maxHttpBufferSize: 256 * 1024,
-        // CORS does not cover WebSockets: refuse upgrades from pages of other origins here.
-        allowRequest: (request, callback) => {
-          const allowed = originAllowed(request.headers.origin, request.headers.host);
-          if (!allowed) log.info({ origin: request.headers.origin }, 'socket refused: foreign origin');
-          callback(allowed ? null : 'origin not allowed', allowed);
-        },
-      });
+      const { http, io } = createHttpServer(originAllowed, logger);
       undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
       const state: { value: HealthStatus['state'] } = { value: 'starting' };
-      await http.register(helmet, {
-        global: true,
-        contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-        frameguard: { action: 'deny' },
-      });
+      await secureHeaders(http);
       registerPages(http, tokens, WEB_DIR, failures);
       let baseUrl = '';
       const minter = new TokenMinter(tokens, recording.store, () => baseUrl);
@@ -289,28 +265,4 @@ export class App {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** http.listen, with the failures a user makes (address in use, not on this machine) as one clear error. */
-async function listen(http: FastifyInstance, host: string, port: number): Promise<void> {
-  try {
-    await http.listen({ host, port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const where = `${host}:${port}`;
-    const hint: Record<string, string> = {
-      EADDRINUSE: `${where} is already in use by another program: stop it or choose another --port`,
-      EADDRNOTAVAIL: `${host} is not an address of this machine: use one of its addresses (or 0.0.0.0 for all) with --host`,
-      ENOTFOUND: `${host} is not a known host name: use an address of this machine with --host`,
-      EAI_AGAIN: `${host} could not be resolved: use an address of this machine with --host`,
-      EACCES: `no permission to listen on ${where}: ports below 1024 need privileges; choose another --port`,
-    };
-    const message = (code && hint[code]) ?? `cannot listen on ${where}: ${(error as Error).message}`;
-    throw new AffectcastError('LISTEN_FAILED', message, { cause: error });
-  }
-}
-
-function hostForUrl(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
