@@ -1,6 +1,6 @@
 // A room is one mediasoup Router and the peers joined to it. It closes itself when its last peer leaves, and
-// when its router closes under it (worker death). Monitoring (the analyzer's forks, the overlay's participant
-// list) hangs off `observer`: newpeer, peerclosed, newproducer (peer, producer), close.
+// when its router closes under it (worker death). Whoever watches it (the tap source, and the composition
+// root's wiring and metrics) hangs off `observer`: newpeer, peerclosed, newproducer (peer, producer), close.
 import type { Producer, Router, TransportListenInfo, TransportPortRange, WebRtcTransportOptions } from 'mediasoup/types';
 import { AffectcastError } from '../contracts/errors.js';
 import type { PeerInfo } from '../contracts/sfu.js';
