@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (after scripts/setup.sh test): TypeScript type checks, Python tests of the
 # paper's network, then unit and end-to-end tests with Node's test runner. Artifacts go to test-results/.
-#   scripts/test.sh [test files...]     (default: everything)
+#   scripts/test.sh [test files...]     (default: everything; the dependency rules are checked either way)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 shopt -s globstar nullglob
@@ -14,6 +14,10 @@ done
 export AFFECTCAST_TEST_ARTIFACTS="$PWD/test-results"
 # Every test (and suite) fails after this long: one hang cannot eat the CI budget.
 TIMEOUT_MS=${AFFECTCAST_TEST_TIMEOUT_MS:-300000}
+# The dependency rules between src/'s folders (.dependency-cruiser.cjs) come first, on every run: a
+# violation fails the run before any test.
+echo "== dependency rules" >&2
+npx depcruise src --config .dependency-cruiser.cjs --output-type err >&2
 if [ $# -gt 0 ]; then
   exec timeout 1800 node --import tsx --test --test-timeout="$TIMEOUT_MS" --test-reporter=spec "$@"
 fi

@@ -1,12 +1,11 @@
 // Runs the configured profile on every forked stream: video forks become StreamAnalyses publishing to the
-// hub; audio forks feed their peer's trailing window when the profile listens to audio. Owns nothing it did
-// not create: forks belong to the ForkManager, the profile to the App.
+// sink; audio forks feed their peer's trailing window when the profile listens to audio. Owns nothing it did
+// not create: forks belong to the ForkManager, the profile and the sink to the composition root. What it
+// does is told on `observer` (published events, dropped and failed frames, audio samples) for monitoring.
 import type { Subscription } from 'rxjs';
-import type { AffectHub } from '../overlay/AffectHub.js';
+import type { AffectSink } from '../contracts/sink.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../server/metrics.js';
-import type { Peer } from '../sfu/Peer.js';
-import type { Room } from '../sfu/Room.js';
+import { AnalyzerObserver } from './AnalyzerObserver.js';
 import type { ForkManager } from './fork/ForkManager.js';
 import type { MediaFork } from './fork/MediaFork.js';
 import { PeerAudio } from './PeerAudio.js';
@@ -16,25 +15,26 @@ import { StreamAnalysis } from './StreamAnalysis.js';
 export interface AnalyzerServiceOptions {
   forks: ForkManager;
   profile: AnalysisProfile;
-  hub: AffectHub;
-  metrics: Metrics;
+  sink: AffectSink;
   logger: Logger;
 }
 
 export class AnalyzerService {
+  readonly observer = new AnalyzerObserver();
   readonly #options: AnalyzerServiceOptions;
   readonly #log: Logger;
   readonly #audio: PeerAudio;
   readonly #streams = new Map<string, StreamAnalysis>();
   readonly #audioSubscriptions = new Map<string, Subscription>();
-  readonly #onFork: (fork: MediaFork, room: Room, peer: Peer) => void;
+  readonly #onFork: (fork: MediaFork) => void;
   #closed = false;
 
   constructor(options: AnalyzerServiceOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: 'analyzer' });
+    this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'analyzer observer listener failed');
     this.#audio = new PeerAudio(options.profile.audioWindowMs);
-    this.#onFork = (fork, room, peer) => (fork.kind === 'video' ? this.#analyseVideo(fork, room, peer) : this.#listen(fork, peer));
+    this.#onFork = (fork) => (fork.kind === 'video' ? this.#analyseVideo(fork) : this.#listen(fork));
     options.forks.observer.on('newfork', this.#onFork);
   }
 
@@ -54,32 +54,34 @@ export class AnalyzerService {
     this.#audioSubscriptions.clear();
   }
 
-  #analyseVideo(fork: MediaFork, room: Room, peer: Peer): void {
-    const { profile, hub, metrics, logger } = this.#options;
-    const identity = { roomId: room.id, peerId: peer.id, producerId: fork.producerId, model: profile.model };
-    const analyzer = profile.createStreamAnalyzer({ ...identity, audio: () => this.#audio.windowOf(peer.id) });
-    const analysis = new StreamAnalysis(fork, analyzer, identity, (event) => hub.publish(event), { logger, metrics });
+  #analyseVideo(fork: MediaFork): void {
+    const { profile, sink, logger } = this.#options;
+    const { roomId, peerId, producerId } = fork;
+    const identity = { roomId, peerId, producerId, model: profile.model };
+    const analyzer = profile.createStreamAnalyzer({ ...identity, audio: () => this.#audio.windowOf(peerId) });
+    const analysis = new StreamAnalysis(fork, analyzer, identity, (event) => sink.publish(event), { logger, observer: this.observer });
     this.#streams.set(fork.producerId, analysis);
     fork.observer.once('close', () => {
       analysis.close();
       this.#streams.delete(fork.producerId);
       // A failed fork is reported by whoever watches the ForkManager's 'unanalysed' (with its reason).
-      if (fork.failure === undefined) hub.streamEnded(room.id, { peerId: peer.id, producerId: fork.producerId, cause: 'closed' });
+      if (fork.failure === undefined) sink.streamEnded(roomId, { peerId, producerId, cause: 'closed' });
     });
-    this.#log.info({ roomId: room.id, peerId: peer.id, producerId: fork.producerId, profile: profile.name }, 'analysing video stream');
+    this.#log.info({ roomId, peerId, producerId, profile: profile.name }, 'analysing video stream');
   }
 
-  #listen(fork: MediaFork, peer: Peer): void {
+  #listen(fork: MediaFork): void {
     if (!this.#audio.enabled) return;
+    const { peerId } = fork;
     const subscription = fork.pcm$.subscribe((chunk) => {
-      this.#audio.push(peer.id, chunk.samples);
-      this.#options.metrics.analysedAudioSamples.inc(chunk.samples.length);
+      this.#audio.push(peerId, chunk.samples);
+      this.observer.safeEmit('audiosamples', chunk.samples.length);
     });
     this.#audioSubscriptions.set(fork.producerId, subscription);
     fork.observer.once('close', () => {
       subscription.unsubscribe();
       this.#audioSubscriptions.delete(fork.producerId);
-      this.#audio.forget(peer.id);
+      this.#audio.forget(peerId);
     });
   }
 }

@@ -4,10 +4,11 @@
 import { filter, map, Subject, takeUntil, tap, type Subscription } from 'rxjs';
 import type { AffectEvent, FaceAffect } from '../contracts/affect.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../server/metrics.js';
+import type { AnalyzerObserver } from './AnalyzerObserver.js';
 import type { MediaFork } from './fork/MediaFork.js';
 import type { VideoFrame } from './media/frames.js';
 import { latestWins } from './operators/latestWins.js';
+import { affectEvent } from './pipeline/affectEvent.js';
 import { realtimePace, type PaceEvent } from './operators/realtimePace.js';
 import type { StreamAnalyzer } from './profiles/AnalysisProfile.js';
 
@@ -25,11 +26,11 @@ export class StreamAnalysis {
   #failures = 0;
 
   constructor(
-    fork: MediaFork,
+    fork: Pick<MediaFork, 'frames$' | 'closed$'>,
     analyzer: StreamAnalyzer,
     identity: StreamIdentity,
     publish: (event: AffectEvent) => void,
-    deps: { logger: Logger; metrics: Metrics },
+    deps: { logger: Logger; observer: AnalyzerObserver },
   ) {
     this.#analyzer = analyzer;
     const log = deps.logger.child({ component: 'stream-analysis', producerId: identity.producerId });
@@ -44,7 +45,7 @@ export class StreamAnalysis {
       try {
         return { frame, faces: await analyzer.analyze(frame) };
       } catch (error) {
-        deps.metrics.failedFrames.inc();
+        deps.observer.safeEmit('failedframe');
         if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream (counted in affectcast_failed_frames_total)');
         return null;
       } finally {
@@ -54,24 +55,14 @@ export class StreamAnalysis {
     this.#subscription = fork.frames$
       .pipe(
         tap(() => pace$.next('arrived')),
-        latestWins(step, { onDrop: () => deps.metrics.droppedFrames.inc() }),
+        latestWins(step, { onDrop: () => deps.observer.safeEmit('droppedframe') }),
         filter((r): r is { frame: VideoFrame; faces: FaceAffect[] } => r !== null),
-        map(({ frame, faces }): AffectEvent => ({
-          v: 1,
-          roomId: identity.roomId,
-          peerId: identity.peerId,
-          producerId: identity.producerId,
-          capturedAt: frame.capturedAt,
-          latencyMs: Math.max(0, Date.now() - frame.capturedAt),
-          model: identity.model,
-          faces,
-        })),
+        map(({ frame, faces }): AffectEvent => affectEvent(identity, frame, faces)),
         takeUntil(fork.closed$),
       )
       .subscribe({
         next: (event) => {
-          deps.metrics.affectEvents.inc();
-          deps.metrics.eventLatency.observe(event.latencyMs);
+          deps.observer.safeEmit('published', event);
           publish(event);
         },
         complete: () => this.close(),

@@ -6,7 +6,7 @@
 // App closes its rooms and tells its clients before any worker goes away, and nothing logs a failure.
 import { loadConfig, type ConfigFlags } from '../config/loadConfig.js';
 import { createLogger } from '../log/logger.js';
-import type { App } from '../server/App.js';
+import type { App } from '../app/App.js';
 import { defineCommand } from './command.js';
 import { CONFIG_OPTIONS, toConfigFlags } from './options.js';
 import type { CliIo } from './terminal.js';
@@ -27,7 +27,7 @@ export const serveCommand = defineCommand({
 async function serve(flags: ConfigFlags, io: CliIo): Promise<number> {
   const config = loadConfig(flags);
   // Loaded here, not at the top: `--help` and the other commands need none of the server.
-  const { App } = await import('../server/App.js');
+  const { App } = await import('../app/App.js');
   const logger = createLogger(config.log.level);
 
   let app: App | undefined;

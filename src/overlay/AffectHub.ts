@@ -2,6 +2,7 @@
 // so that a client that (re)connects sees the present at once, and forwards every change to subscribers
 // (the /affect namespace; later the recorder). Knows nothing of socket.io.
 import type { AffectEvent } from '../contracts/affect.js';
+import type { AffectSink } from '../contracts/sink.js';
 import type { Participant, RoomState, StreamEnded } from '../contracts/overlay.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 
@@ -17,7 +18,7 @@ interface RoomEntry {
   latest: Map<string, AffectEvent>;
 }
 
-export class AffectHub extends EnhancedEventEmitter<AffectHubEvents> {
+export class AffectHub extends EnhancedEventEmitter<AffectHubEvents> implements AffectSink {
   readonly #rooms = new Map<string, RoomEntry>();
   /** When set, events it refuses are dropped (e.g. of a participant who just withdrew consent, still in flight). */
   admit: ((event: AffectEvent) => boolean) | undefined;

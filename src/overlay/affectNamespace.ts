@@ -5,7 +5,7 @@ import type { AffectClientToServerEvents, AffectServerToClientEvents } from '../
 import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../auth/tokens.js';
 import type { Logger } from '../log/logger.js';
-import { requireToken, type AuthedSocketData } from '../server/socketAuth.js';
+import { requireToken, type AuthedSocketData } from '../auth/socketAuth.js';
 import type { AffectHub } from './AffectHub.js';
 
 export type AffectNamespace = Namespace<AffectClientToServerEvents, AffectServerToClientEvents, Record<string, never>, AuthedSocketData>;

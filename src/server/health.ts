@@ -2,8 +2,8 @@
 // down, no media worker running)? GET /readyz: can it take another room (healthy and under its limits)?
 // Load balancers route new rooms by /readyz and restart processes by /healthz. GET /metrics: Prometheus text.
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { ModelExecution } from '../inference/execution.js';
-import type { Metrics } from './metrics.js';
 
 export interface HealthStatus {
   state: 'starting' | 'ready' | 'shutting-down';
@@ -34,7 +34,7 @@ function notReadyReason(s: HealthStatus): string | undefined {
   return undefined;
 }
 
-export function registerHealth(app: FastifyInstance, metrics: Metrics, status: () => HealthStatus): void {
+export function registerHealth(app: FastifyInstance, metrics: { registry: Registry }, status: () => HealthStatus): void {
   const startedAt = Date.now();
   const answer = (reason: (s: HealthStatus) => string | undefined) => (_req: unknown, reply: import('fastify').FastifyReply) => {
     const s = status();

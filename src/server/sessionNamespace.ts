@@ -10,7 +10,7 @@ import type { TokenIssuer } from '../auth/tokens.js';
 import type { Logger } from '../log/logger.js';
 import type { Recording } from './Recording.js';
 import type { RoomActions } from './api/RoomActions.js';
-import { requireToken, type AuthedSocketData } from './socketAuth.js';
+import { requireToken, type AuthedSocketData } from '../auth/socketAuth.js';
 
 export type SessionNamespace = Namespace<SessionClientToServerEvents, SessionServerToClientEvents, Record<string, never>, AuthedSocketData>;
 

@@ -8,18 +8,11 @@
 import crypto from 'node:crypto';
 import type { Consumer, MediaKind, PlainTransport, Producer, Router, RtpCodecParameters, SrtpParameters, TransportPortRange } from 'mediasoup/types';
 import { AffectcastError } from '../contracts/errors.js';
+import { TAP_SRTP_SUITE, type Tap, type TapReceiveParameters } from '../contracts/taps.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import { media } from './mediaErrors.js';
 
 export const TAP_IP = '127.0.0.1';
-const TAP_SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80' as const;
-
-/** What a decoder needs to receive a tap: where to bind, and the SRTP key the tap encrypts with. */
-export interface TapReceiveParameters {
-  ip: string;
-  rtpPort: number;
-  srtp: { cryptoSuite: typeof TAP_SRTP_SUITE; keyBase64: string };
-}
 
 export interface MediaTapOptions {
   router: Router;
@@ -39,7 +32,7 @@ export interface TapAppData extends Record<string, unknown> {
   producerId: string;
 }
 
-export class MediaTap {
+export class MediaTap implements Tap {
   readonly transport: PlainTransport<TapAppData>;
   readonly consumer: Consumer;
   readonly producerId: string;
@@ -111,6 +104,15 @@ export class MediaTap {
     const codec = this.consumer.rtpParameters.codecs[0];
     if (!codec) throw new AffectcastError('INTERNAL', 'the tap consumer has no codec');
     return codec;
+  }
+
+  onClose(listener: () => void): () => void {
+    if (this.#closed) {
+      listener();
+      return () => undefined;
+    }
+    this.observer.once('close', listener);
+    return () => this.observer.off('close', listener);
   }
 
   async resume(): Promise<void> {

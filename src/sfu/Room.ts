@@ -1,12 +1,11 @@
 // A room is one mediasoup Router and the peers joined to it. It closes itself when its last peer leaves, and
-// when its router closes under it (worker death). Monitoring (the analyzer's forks, the overlay's participant
-// list) hangs off `observer`: newpeer, peerclosed, newproducer (peer, producer), close.
+// when its router closes under it (worker death). Whoever watches it (the tap source, and the composition
+// root's wiring and metrics) hangs off `observer`: newpeer, peerclosed, newproducer (peer, producer), close.
 import type { Producer, Router, TransportListenInfo, TransportPortRange, WebRtcTransportOptions } from 'mediasoup/types';
 import { AffectcastError } from '../contracts/errors.js';
 import type { PeerInfo } from '../contracts/sfu.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../server/metrics.js';
 import { Peer, type PeerLimits, type ProducerAppData } from './Peer.js';
 
 export type RoomObserverEvents = {
@@ -37,7 +36,6 @@ export interface RoomOptions {
   portRange: TransportPortRange;
   network: RoomNetworkOptions;
   limits: RoomLimits;
-  metrics: Metrics | undefined;
   logger: Logger;
 }
 
@@ -48,7 +46,6 @@ export class Room {
   readonly observer = new EnhancedEventEmitter<RoomObserverEvents>();
   readonly createdAt = Date.now();
   readonly #transportOptions: Omit<WebRtcTransportOptions, 'appData'>;
-  readonly #metrics: Metrics | undefined;
   readonly #limits: RoomLimits;
   readonly #log: Logger;
   readonly #peers = new Map<string, Peer>();
@@ -58,7 +55,6 @@ export class Room {
     this.id = options.id;
     this.router = options.router;
     this.portRange = options.portRange;
-    this.#metrics = options.metrics;
     this.#limits = options.limits;
     this.#log = options.logger.child({ roomId: options.id });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'room observer listener failed');
@@ -90,7 +86,6 @@ export class Room {
       logger: this.#log,
     });
     this.#peers.set(peer.id, peer);
-    this.#metrics?.peers.inc();
     peer.observer.on('newproducer', (producer) => this.observer.safeEmit('newproducer', peer, producer));
     peer.observer.once('close', () => this.#onPeerClosed(peer));
     this.#log.info({ peerId: peer.id, displayName: peer.displayName }, 'peer joined');
@@ -126,7 +121,6 @@ export class Room {
   #onPeerClosed(peer: Peer): void {
     // Also reached from close(), which clears the map only after closing every peer.
     if (!this.#peers.delete(peer.id)) return;
-    this.#metrics?.peers.dec();
     this.#log.info({ peerId: peer.id }, 'peer left');
     this.observer.safeEmit('peerclosed', peer);
     if (this.#peers.size === 0 && !this.#closed) this.close();

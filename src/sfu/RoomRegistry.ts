@@ -3,7 +3,6 @@
 import { AffectcastError } from '../contracts/errors.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../server/metrics.js';
 import { ROUTER_MEDIA_CODECS } from './mediaCodecs.js';
 import { media } from './mediaErrors.js';
 import { Room, type RoomLimits, type RoomNetworkOptions } from './Room.js';
@@ -38,18 +37,16 @@ export class RoomRegistry {
   readonly #pool: WorkerPool;
   readonly #network: RoomNetworkOptions;
   readonly #limits: RegistryLimits;
-  readonly #metrics: Metrics | undefined;
   readonly #logger: Logger;
   readonly #log: Logger;
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
   #closing: Promise<void> | undefined;
 
-  constructor(pool: WorkerPool, network: RoomNetworkOptions, limits: RegistryLimits, metrics: Metrics | undefined, logger: Logger) {
+  constructor(pool: WorkerPool, network: RoomNetworkOptions, limits: RegistryLimits, logger: Logger) {
     this.#pool = pool;
     this.#network = network;
     this.#limits = limits;
-    this.#metrics = metrics;
     this.#logger = logger.child({ component: 'sfu' });
     this.#log = this.#logger.child({ component: 'room-registry' });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'room registry listener failed');
@@ -112,12 +109,10 @@ export class RoomRegistry {
       router.close();
       throw new AffectcastError('SHUTTING_DOWN');
     }
-    const room = new Room({ id: roomId, router, portRange, network: this.#network, limits: this.#limits, metrics: this.#metrics, logger: this.#logger });
+    const room = new Room({ id: roomId, router, portRange, network: this.#network, limits: this.#limits, logger: this.#logger });
     this.#rooms.set(roomId, room);
-    this.#metrics?.rooms.inc();
     room.observer.once('close', () => {
       if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
-      this.#metrics?.rooms.dec();
     });
     this.#log.info({ roomId, workerPid: worker.pid }, 'room created');
     this.observer.safeEmit('newroom', room);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { test } from 'node:test';
+import { PROJECT_ROOT } from '../../src/config/schema.js';
 import { AffectEventSchema, type AffectEvent } from '../../src/contracts/affect.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { EventWriter } from '../../src/store/EventWriter.js';
@@ -95,6 +96,44 @@ test('a bad flag or config is one clear error with a usage exit code, not a stac
     assert.match(missing.stderr, /MODEL_MISSING/);
   } finally {
     fs.rmSync(emptyModels, { recursive: true, force: true });
+  }
+});
+
+test('a corrupt or missing model stops serve before it listens, with exit code 1 and one line naming the fix', () => {
+  // A copy of the built models with one file damaged: one byte flipped (same size, other sha256), or gone.
+  const damaged: Array<[id: string, damage: 'corrupt' | 'missing', expected: RegExp]> = [
+    ['mediapipe-blendshapes', 'corrupt', /^affectcast: model 'mediapipe-blendshapes': .*does not match its manifest \(sha256 .*run `affectcast models build` to \(re\)create it \[MODEL_MISSING\]$/],
+    ['faceapi-expression', 'missing', /^affectcast: model 'faceapi-expression': .*faceapi-expression\.onnx does not exist.*run `affectcast models build` to \(re\)create it \[MODEL_MISSING\]$/],
+  ];
+  const built = path.join(PROJECT_ROOT, 'models', 'build');
+  for (const [id, damage, expected] of damaged) {
+    const models = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-badmodels-'));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-cli-'));
+    try {
+      fs.cpSync(built, models, { recursive: true });
+      const file = path.join(models, `${id}.onnx`);
+      assert.ok(fs.existsSync(file), `${file} (run setup first)`);
+      if (damage === 'missing') fs.rmSync(file);
+      else {
+        const bytes = fs.readFileSync(file);
+        const at = Math.floor(bytes.length / 2);
+        bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+        fs.writeFileSync(file, bytes);
+      }
+      const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+        encoding: 'utf8',
+        env: cleanEnv({ AFFECTCAST_LOG_LEVEL: 'silent', AFFECTCAST_WORKERS: '1', AFFECTCAST_MODELS_DIR: models }),
+        timeout: CHILD_TIMEOUT_MS,
+      });
+      assert.equal(r.status, 1, `${damage} ${id}: ${r.stderr}`);
+      assert.equal(r.stdout, '', `${damage} ${id}: no URL and no 'ready' (it never listened)`);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line for a ${damage} ${id}:\n${r.stderr}`);
+      assert.match(lines[0] ?? '', expected);
+    } finally {
+      fs.rmSync(models, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 });
 

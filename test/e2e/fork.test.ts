@@ -10,7 +10,9 @@ import type { Page } from 'playwright-core';
 import type { VideoFrame } from '../../src/analyzer/media/frames.js';
 import { ForkManager } from '../../src/analyzer/fork/ForkManager.js';
 import type { MediaFork } from '../../src/analyzer/fork/MediaFork.js';
-import { Metrics } from '../../src/server/metrics.js';
+import { attachForkMetrics } from '../../src/app/attachMetrics.js';
+import { Metrics } from '../../src/app/metrics.js';
+import { SfuTapSource } from '../../src/sfu/SfuTapSource.js';
 import type { Room } from '../../src/sfu/Room.js';
 import type { MeetingWindow } from '../../src/web/meeting/pageState.js';
 import {
@@ -23,6 +25,7 @@ import {
   rgbDistance,
   rms,
   saveScreenshot,
+  sfuTapOf,
   sleep,
   startTestApp,
   testMedia,
@@ -64,7 +67,8 @@ describe('fork to the analyzer', () => {
     // Our own ForkManager (beside the App's, which feeds its analyzer) with its own metrics, so that these
     // checks see exactly the forks they opened.
     metrics = new Metrics();
-    forks = new ForkManager({ rooms: t.app.rooms, analyzer: t.config.analyzer, logger: t.logger, metrics });
+    forks = new ForkManager({ taps: new SfuTapSource(t.app.rooms), analyzer: t.config.analyzer, logger: t.logger });
+    attachForkMetrics(forks, metrics);
     t.app.rooms.observer.on('newroom', (room) => room.observer.on('newproducer', (_peer, producer) => producedAt.set(producer.id, Date.now())));
     forks.observer.on('newfork', (fork) => {
       const c: Capture = { fork, frames: [], pcm: [], openedAt: Date.now() };
@@ -149,7 +153,7 @@ describe('fork to the analyzer', () => {
       const send = (packet: Buffer, port: number) => new Promise<void>((resolve, reject) => socket.send(packet, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
       const decoders = [video, audio].map((c) => ({ c, pid: c.fork.decoderPid, before: c.frames.length + c.pcm.length }));
       for (const { c } of decoders) {
-        const ssrc = c.fork.tap.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0;
+        const ssrc = sfuTapOf(c.fork).consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0;
         // RTCP BYE (RFC 3550 6.6): V=2, SC=2, PT=203, length 2 words → 12 bytes, naming the real stream's SSRC.
         const bye = Buffer.alloc(12);
         bye.writeUInt8(0x82, 0);
@@ -163,9 +167,9 @@ describe('fork to the analyzer', () => {
         rtp.writeUInt8(c.fork.tap.codec.payloadType, 1);
         rtp.writeUInt32BE(ssrc, 8);
         for (let i = 0; i < 4; i++) {
-          await send(bye, c.fork.tap.rtpPort);
-          await send(bye, c.fork.tap.rtcpPort);
-          await send(rtp, c.fork.tap.rtpPort);
+          await send(bye, sfuTapOf(c.fork).rtpPort);
+          await send(bye, sfuTapOf(c.fork).rtcpPort);
+          await send(rtp, sfuTapOf(c.fork).rtpPort);
         }
       }
       await sleep(3_000);
@@ -211,8 +215,8 @@ describe('fork to the analyzer', () => {
       await until(() => opened.every((c) => c.fork.closed), 5_000, `${label}: forks closed`);
       for (const c of opened) {
         assert.equal(c.fork.tap.closed, true, `${label}: tap closed`);
-        assert.equal(c.fork.tap.transport.closed, true, `${label}: tap transport closed`);
-        assert.equal(c.fork.tap.consumer.closed, true, `${label}: tap consumer closed`);
+        assert.equal(sfuTapOf(c.fork).transport.closed, true, `${label}: tap transport closed`);
+        assert.equal(sfuTapOf(c.fork).consumer.closed, true, `${label}: tap consumer closed`);
       }
       await until(() => liveChildProcesses('ffmpeg').length === 0, 3_000, `${label}: no ffmpeg left`);
       // A child that has just exited is a zombie until Node reaps it on its next turn; one that stays is a leak.
@@ -243,7 +247,7 @@ describe('fork to the analyzer', () => {
     room2.close();
     await until(() => again.every((c) => c.fork.closed), 5_000, 'room close: forks closed');
     await until(() => pids.every((pid) => !isAlive(pid)), 3_000, 'room close: decoders exited');
-    for (const c of again) assert.equal(c.fork.tap.transport.closed, true);
+    for (const c of again) assert.equal(sfuTapOf(c.fork).transport.closed, true);
 
     // The page is disconnected and comes back by itself (a new room); 3. then it closes.
     const third = await until(() => (openForks().length === 2 ? openForks() : undefined), 15_000, 'forks after the page reconnected');

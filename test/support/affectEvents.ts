@@ -3,7 +3,7 @@
 // checked against the contract's schema, so a fixture can never be something the analyzer could not send.
 import { AffectEventSchema, type AffectEvent, type ExpressionProbs, type FaceAffect } from '../../src/contracts/affect.js';
 import { ACTION_UNITS, EXPRESSIONS, type Expression } from '../../src/contracts/labels.js';
-import type { App } from '../../src/server/App.js';
+import type { App } from '../../src/app/App.js';
 
 export interface FaceValues {
   faceId?: number;

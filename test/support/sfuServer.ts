@@ -1,5 +1,6 @@
 // The SFU alone — a mediasoup worker, rooms and the /sfu namespace on a bare HTTP server — plus a Node
-// socket.io client for it. For signalling tests that need no pages, no bundles and no browser.
+// socket.io client for it. For signalling tests that need no pages, no bundles and no browser. Metrics are
+// attached from outside, as the App attaches them.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
@@ -9,11 +10,15 @@ import type { Ack } from '../../src/contracts/ack.js';
 import type { ErrorPayload } from '../../src/contracts/errors.js';
 import { SFU_NAMESPACE, type SfuClientToServerEvents, type SfuServerToClientEvents } from '../../src/contracts/sfu.js';
 import { silentLogger, type Logger } from '../../src/log/logger.js';
-import { Metrics } from '../../src/server/metrics.js';
+import { attachRoomMetrics, attachSignallingMetrics } from '../../src/app/attachMetrics.js';
+import { Metrics } from '../../src/app/metrics.js';
+import type { Tap } from '../../src/contracts/taps.js';
+import { MediaTap } from '../../src/sfu/MediaTap.js';
 import { RoomRegistry, sfuLimits, type RegistryLimits } from '../../src/sfu/RoomRegistry.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { WorkerPool } from '../../src/sfu/WorkerPool.js';
 import { attachSfuNamespace, type SfuNamespace } from '../../src/sfu/signalling/attachSfuNamespace.js';
+import { SignallingObserver } from '../../src/sfu/signalling/SignallingObserver.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -35,16 +40,19 @@ export async function startSfuServer(options: { logger?: Logger; workers?: numbe
   const metrics = new Metrics();
   const tokens = new TokenIssuer(TEST_SECRET);
   const pool = await WorkerPool.create({ size: options.workers ?? 1, rtcPorts: { min: 40000, max: 49999 }, logLevel: 'warn' }, logger);
-  const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, options.limits ?? defaultSfuLimits(), metrics, logger);
+  const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, options.limits ?? defaultSfuLimits(), logger);
+  const signalling = new SignallingObserver();
+  const detachMetrics = [attachRoomMetrics(rooms, metrics), attachSignallingMetrics(signalling, metrics)];
   const server = http.createServer();
   const io = new SocketIoServer(server, { serveClient: false, transports: ['websocket'] });
-  const detach = attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, metrics, logger });
+  const detach = attachSfuNamespace(io.of(SFU_NAMESPACE) as SfuNamespace, { rooms, tokens, observer: signalling, logger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       detach();
+      for (const d of detachMetrics) d();
       io.disconnectSockets(true);
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -97,4 +105,10 @@ export async function connectSfuClient(url: string, auth: Record<string, unknown
       }),
     close: () => socket.close(),
   };
+}
+
+/** The SFU's MediaTap behind a fork (the analyzer sees only the Tap interface; tests look at the transport). */
+export function sfuTapOf(fork: { tap: Tap }): MediaTap {
+  if (!(fork.tap instanceof MediaTap)) throw new Error('the fork was not opened from an SFU tap offer');
+  return fork.tap;
 }

@@ -11,7 +11,7 @@ import type { LevelWithSilent } from 'pino';
 import type { TokenScope } from '../../src/auth/tokens.js';
 import { ConfigSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log/logger.js';
-import { App } from '../../src/server/App.js';
+import { App } from '../../src/app/App.js';
 import { REPO_ROOT } from './media.js';
 
 type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

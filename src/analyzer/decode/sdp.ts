@@ -1,9 +1,9 @@
-// The SDP an ffmpeg decoder reads from stdin to receive one RTP stream from a MediaTap. Only the media codec
-// (the consumer's codecs[0]) is described: the tap sends no RTX (ffmpeg never NACKs) and ffmpeg needs no more.
+// The SDP an ffmpeg decoder reads from stdin to receive one RTP stream from a Tap. Only the media codec (the
+// tap's codec) is described: the tap sends no RTX (ffmpeg never NACKs) and ffmpeg needs no more.
 // The stream is SRTP: the SDP (written to the decoder's stdin, never on its command line) carries the key.
 import { AffectcastError } from '../../contracts/errors.js';
 
-/** The fields of a mediasoup RtpCodecParameters that the SDP needs. */
+/** The fields of the tap's codec (src/contracts/taps.ts TapCodec, RTP codec parameters) that the SDP needs. */
 export interface SdpCodec {
   mimeType: string;
   payloadType: number;

@@ -1,23 +1,20 @@
-// Opens a MediaFork for every producer of every room (optionally filtered) and keeps them until they close.
+// Opens a MediaFork for every producer the TapSource offers (optionally filtered) and keeps them until they close.
 // The analyzer service subscribes to observer 'newfork' and runs its pipelines on fork.frames$ / fork.pcm$.
 // One PortPairAllocator for all forks of the server. close() resolves once every decoder process is gone.
 //
-// A producer is decoded only while it sends media: a ProducerWatch polls its receive statistics and opens the
+// A producer is decoded only while it sends media: the manager polls its offer's receive statistics and opens the
 // fork once bytes arrive; a fork that goes idle closes and the watch waits again. So a participant who
 // publishes tracks that never send (or mutes) holds no ffmpeg process, and `decoders` bounds how many run.
-import type { Producer } from 'mediasoup/types';
+import { AffectcastError } from '../../contracts/errors.js';
+import type { TapOffer, TapSource } from '../../contracts/taps.js';
 import { EnhancedEventEmitter } from '../../events/EnhancedEventEmitter.js';
 import type { Logger } from '../../log/logger.js';
-import type { Metrics } from '../../server/metrics.js';
-import type { Peer } from '../../sfu/Peer.js';
-import type { Room } from '../../sfu/Room.js';
-import type { RoomRegistry } from '../../sfu/RoomRegistry.js';
-import { AffectcastError } from '../../contracts/errors.js';
 import { PortPairAllocator } from '../decode/PortPairAllocator.js';
 import { MediaFork } from './MediaFork.js';
 
 export interface ForkManagerOptions {
-  rooms: RoomRegistry;
+  /** Every live producer (the SFU implements it). */
+  taps: TapSource;
   /** config.analyzer (fps, maxSide, decoderPorts, idle and restart policy). */
   analyzer: {
     fps: number;
@@ -30,18 +27,18 @@ export interface ForkManagerOptions {
   /** config.limits.decoders: forks open (or opening) at once on this server. */
   maxDecoders?: number | undefined;
   logger: Logger;
-  metrics?: Metrics | undefined;
   ffmpegPath?: string | undefined;
   /** How often a producer without a fork is asked whether media arrived. Default 500 ms (a worker request each). */
   mediaPollMs?: number | undefined;
   /** Which producers to fork; default: every audio and video producer. */
-  filter?: ((room: Room, peer: Peer, producer: Producer) => boolean) | undefined;
+  filter?: ((offer: TapOffer) => boolean) | undefined;
 }
 
 export type ForkManagerObserverEvents = {
-  newfork: [fork: MediaFork, room: Room, peer: Peer];
+  /** The fork knows its room, peer and display name; subscribe to its streams here, before its first frame. */
+  newfork: [fork: MediaFork];
   /** A live producer is not analysed: its fork failed, or the decoder limit is reached. */
-  unanalysed: [room: Room, peer: Peer, producer: Producer, reason: string];
+  unanalysed: [offer: TapOffer, reason: string];
   close: [];
 };
 
@@ -67,10 +64,8 @@ export class ForkManager {
     this.#log = options.logger.child({ component: 'fork-manager' });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'fork manager listener failed');
     this.ports = new PortPairAllocator(options.analyzer.decoderPorts);
-    const onRoom = (room: Room) => this.#watchRoom(room);
-    options.rooms.observer.on('newroom', onRoom);
-    this.#unsubscribe.push(() => options.rooms.observer.off('newroom', onRoom));
-    for (const room of options.rooms.rooms()) this.#watchRoom(room);
+    this.#unsubscribe.push(options.taps.onOffer((offer) => this.#watchProducer(offer)));
+    for (const offer of options.taps.offers()) this.#watchProducer(offer);
   }
 
   /** Open forks by producer id. */
@@ -101,8 +96,8 @@ export class ForkManager {
   }
 
   /** Watches the peer's producers again (e.g. once it consents): each is forked when it sends media. */
-  forkPeer(room: Room, peer: Peer): void {
-    for (const producer of peer.producers.values()) this.#watchProducer(room, peer, producer);
+  forkPeer(roomId: string, peerId: string): void {
+    for (const offer of this.#options.taps.offersOf(roomId, peerId)) this.#watchProducer(offer);
   }
 
   /** Closes every fork of the peer at once (consent withdrawn); its producers stay in the call. */
@@ -111,32 +106,24 @@ export class ForkManager {
     return Promise.all(closing).then(() => undefined);
   }
 
-  #watchRoom(room: Room): void {
-    const onProducer = (peer: Peer, producer: Producer) => this.#watchProducer(room, peer, producer);
-    room.observer.on('newproducer', onProducer);
-    const unsubscribe = () => room.observer.off('newproducer', onProducer);
-    this.#unsubscribe.push(unsubscribe);
-    room.observer.once('close', unsubscribe);
-    for (const peer of room.peers.values()) for (const producer of peer.producers.values()) this.#watchProducer(room, peer, producer);
+  #wanted(offer: TapOffer): boolean {
+    return !this.#options.filter || this.#options.filter(offer);
   }
 
-  #wanted(room: Room, peer: Peer, producer: Producer): boolean {
-    return !this.#options.filter || this.#options.filter(room, peer, producer);
-  }
-
-  #watchProducer(room: Room, peer: Peer, producer: Producer): void {
-    if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
-    if (this.#forks.has(producer.id) || this.#opening.has(producer.id)) return;
-    if (!this.#watched.has(producer.id)) {
-      this.#watched.add(producer.id);
-      producer.observer.once('close', () => {
-        clearTimeout(this.#waiting.get(producer.id));
-        this.#waiting.delete(producer.id);
-        this.#toldLimit.delete(producer.id);
-        this.#watched.delete(producer.id);
+  #watchProducer(offer: TapOffer): void {
+    const id = offer.producerId;
+    if (this.closed || offer.closed || !this.#wanted(offer)) return;
+    if (this.#forks.has(id) || this.#opening.has(id)) return;
+    if (!this.#watched.has(id)) {
+      this.#watched.add(id);
+      offer.onClose(() => {
+        clearTimeout(this.#waiting.get(id));
+        this.#waiting.delete(id);
+        this.#toldLimit.delete(id);
+        this.#watched.delete(id);
       });
     }
-    this.#waitForMedia(room, peer, producer, 0);
+    this.#waitForMedia(offer, 0);
   }
 
   /**
@@ -144,91 +131,77 @@ export class ForkManager {
    * arrived, then forks it. The producer stays in #waiting until the poll decides, so a second watch of the
    * same producer (a consent granted again) never starts a second loop.
    */
-  #waitForMedia(room: Room, peer: Peer, producer: Producer, bytesSeen: number, delayMs = 0): void {
-    if (this.closed || producer.closed || this.#waiting.has(producer.id)) return;
+  #waitForMedia(offer: TapOffer, bytesSeen: number, delayMs = 0): void {
+    const id = offer.producerId;
+    if (this.closed || offer.closed || this.#waiting.has(id)) return;
     const timer = setTimeout(async () => {
-      const bytes = (await receivedBytes(producer)) ?? bytesSeen;
-      this.#waiting.delete(producer.id);
-      if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
-      if (bytes > bytesSeen && this.#hasFreeDecoder(room, peer, producer)) this.#fork(room, peer, producer, bytes);
-      else this.#waitForMedia(room, peer, producer, bytesSeen, this.#options.mediaPollMs ?? 500);
+      const bytes = (await offer.receivedBytes()) ?? bytesSeen;
+      this.#waiting.delete(id);
+      if (this.closed || offer.closed || !this.#wanted(offer)) return;
+      if (bytes > bytesSeen && this.#hasFreeDecoder(offer)) this.#fork(offer, bytes);
+      else this.#waitForMedia(offer, bytesSeen, this.#options.mediaPollMs ?? 500);
     }, delayMs);
     timer.unref();
-    this.#waiting.set(producer.id, timer);
+    this.#waiting.set(id, timer);
   }
 
-  #hasFreeDecoder(room: Room, peer: Peer, producer: Producer): boolean {
+  #hasFreeDecoder(offer: TapOffer): boolean {
     const max = this.#options.maxDecoders ?? Number.POSITIVE_INFINITY;
     if (this.#forks.size + this.#opening.size < max) return true;
     if (!this.#warnedLimit) {
       this.#warnedLimit = true;
       this.#log.warn({ maxDecoders: max }, 'decoder limit reached: further streams are not analysed until one ends');
     }
-    if (!this.#toldLimit.has(producer.id)) {
-      this.#toldLimit.add(producer.id);
-      this.observer.safeEmit('unanalysed', room, peer, producer, `this server analyses at most ${max} streams at once`);
+    if (!this.#toldLimit.has(offer.producerId)) {
+      this.#toldLimit.add(offer.producerId);
+      this.observer.safeEmit('unanalysed', offer, `this server analyses at most ${max} streams at once`);
     }
     return false;
   }
 
-  #fork(room: Room, peer: Peer, producer: Producer, bytesSeen: number): void {
-    if (this.closed || this.#forks.has(producer.id) || this.#opening.has(producer.id)) return;
-    const { analyzer, logger, metrics, ffmpegPath } = this.#options;
+  #fork(offer: TapOffer, bytesSeen: number): void {
+    const id = offer.producerId;
+    if (this.closed || this.#forks.has(id) || this.#opening.has(id)) return;
+    const { analyzer, logger, ffmpegPath } = this.#options;
     const opening = MediaFork.open({
-      router: room.router,
-      producer,
+      offer,
       ports: this.ports,
-      portRange: room.portRange,
       fps: analyzer.fps,
       maxSide: analyzer.maxSide,
       idleTimeoutMs: analyzer.idleTimeoutMs,
       maxRestarts: analyzer.maxDecoderRestarts,
       restartWindowMs: analyzer.restartWindowMs,
       logger,
-      metrics,
       ffmpegPath,
-      roomId: room.id,
-      peerId: peer.id,
     }).then(
       (fork) => {
         // Closed meanwhile, or no longer wanted (consent withdrawn while the decoder started).
-        if (this.closed || !this.#wanted(room, peer, producer)) return fork.close();
-        this.#toldLimit.delete(producer.id);
-        this.#forks.set(producer.id, fork);
-        metrics?.taps.inc({ kind: fork.kind });
-        fork.observer.once('close', () => this.#onForkClosed(room, peer, producer, fork, bytesSeen));
-        this.observer.safeEmit('newfork', fork, room, peer);
+        if (this.closed || !this.#wanted(offer)) return fork.close();
+        this.#toldLimit.delete(id);
+        this.#forks.set(id, fork);
+        fork.observer.once('close', () => this.#onForkClosed(offer, fork, bytesSeen));
+        this.observer.safeEmit('newfork', fork);
         return undefined;
       },
       (error: unknown) => {
         // A producer that closes while its fork opens is normal (a participant leaving at once).
         const quiet = error instanceof AffectcastError && error.code === 'PRODUCER_NOT_FOUND';
-        this.#log[quiet ? 'debug' : 'error']({ err: error, roomId: room.id, producerId: producer.id }, 'could not fork a producer');
-        if (!quiet) this.observer.safeEmit('unanalysed', room, peer, producer, 'its decoder could not start');
+        this.#log[quiet ? 'debug' : 'error']({ err: error, roomId: offer.roomId, producerId: id }, 'could not fork a producer');
+        if (!quiet) this.observer.safeEmit('unanalysed', offer, 'its decoder could not start');
       },
     );
-    this.#opening.set(producer.id, opening);
-    void opening.finally(() => this.#opening.delete(producer.id));
+    this.#opening.set(id, opening);
+    void opening.finally(() => this.#opening.delete(id));
   }
 
-  #onForkClosed(room: Room, peer: Peer, producer: Producer, fork: MediaFork, bytesSeen: number): void {
-    this.#forks.delete(producer.id);
-    this.#options.metrics?.taps.dec({ kind: fork.kind });
-    if (this.closed || producer.closed || !this.#wanted(room, peer, producer)) return;
+  #onForkClosed(offer: TapOffer, fork: MediaFork, bytesSeen: number): void {
+    this.#forks.delete(offer.producerId);
+    if (this.closed || offer.closed || !this.#wanted(offer)) return;
     if (fork.failure !== undefined) {
-      this.observer.safeEmit('unanalysed', room, peer, producer, fork.failure);
+      this.observer.safeEmit('unanalysed', offer, fork.failure);
       return;
     }
     // Idle (or closed by its owner): decode again once media arrives after this moment.
-    void receivedBytes(producer).then((now) => this.#waitForMedia(room, peer, producer, now ?? bytesSeen));
-  }
-}
-
-/** Bytes the producer has received so far; undefined when it (or its worker) is gone. */
-async function receivedBytes(producer: Producer): Promise<number | undefined> {
-  try {
-    return (await producer.getStats()).reduce((sum, s) => sum + (s.byteCount ?? 0), 0);
-  } catch {
-    return undefined;
+    void offer.receivedBytes().then((now) => this.#waitForMedia(offer, now ?? bytesSeen));
   }
 }

@@ -1,4 +1,5 @@
-// The analyzer's copy of one producer: a MediaTap (PlainTransport + paused consumer) feeding an FfmpegDecoder,
+// The analyzer's copy of one producer: a Tap opened from the producer's TapOffer (the SFU's PlainTransport +
+// paused consumer behind the src/contracts seam) feeding an FfmpegDecoder,
 // exposed as frames$ (video) or pcm$ (audio). Both are hot (what was decoded before you subscribed is gone:
 // subscribe in the 'newfork' listener, before the first frame, which comes a few hundred ms after open()),
 // outlive decoder restarts and complete when the fork closes; closed$ emits once then (late subscribers get
@@ -14,32 +15,24 @@
 //
 // Closes when the producer closes, when the router closes (room closed), or on close(); close() is idempotent
 // and resolves once the decoder process is gone and its ports are free.
-import type { MediaKind, Producer, Router, TransportPortRange } from 'mediasoup/types';
 import { ReplaySubject, Subject, takeUntil, type Observable, type Subscription } from 'rxjs';
 import { AffectcastError } from '../../contracts/errors.js';
+import type { Tap, TapKind, TapOffer } from '../../contracts/taps.js';
 import { EnhancedEventEmitter } from '../../events/EnhancedEventEmitter.js';
 import type { Logger } from '../../log/logger.js';
-import type { Metrics } from '../../server/metrics.js';
-import { MediaTap } from '../../sfu/MediaTap.js';
 import type { PcmChunk, VideoFrame } from '../media/frames.js';
 import { FfmpegDecoder, type DecoderExit } from '../decode/FfmpegDecoder.js';
 import type { PortPairAllocator, PortPairLease } from '../decode/PortPairAllocator.js';
 import { buildDecoderSdp } from '../decode/sdp.js';
 
 export interface MediaForkOptions {
-  router: Router;
-  producer: Producer;
+  /** The producer to decode (its room, peer and the way to open its tap). */
+  offer: TapOffer;
   ports: PortPairAllocator;
-  /** The room's worker port range, for the tap's own ports (Room.portRange). */
-  portRange?: TransportPortRange | undefined;
   /** config.analyzer.fps / maxSide. */
   fps: number;
   maxSide: number;
   logger: Logger;
-  metrics?: Metrics | undefined;
-  /** Labels carried for the analyzer's events. */
-  roomId?: string | undefined;
-  peerId?: string | undefined;
   ffmpegPath?: string | undefined;
   keyFrameIntervalMs?: number | undefined;
   /** Decoder restarts after unexpected exits allowed within restartWindowMs before the fork fails. Default 5. */
@@ -75,10 +68,11 @@ const FIRST_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
 
 export class MediaFork {
-  readonly kind: MediaKind;
+  readonly kind: TapKind;
   readonly producerId: string;
-  readonly roomId: string | undefined;
-  readonly peerId: string | undefined;
+  readonly roomId: string;
+  readonly peerId: string;
+  readonly displayName: string;
   readonly frames$: Observable<VideoFrame>;
   readonly pcm$: Observable<PcmChunk>;
   readonly closed$: Observable<void>;
@@ -91,7 +85,7 @@ export class MediaFork {
   readonly #startedAt = Date.now();
   readonly #stats: MediaForkStats = { frames: 0, pcmSamples: 0, keyFrameRequests: 0, restarts: 0, firstMediaMs: undefined };
   #lease: PortPairLease;
-  #tap: MediaTap;
+  #tap: Tap;
   #decoder: FfmpegDecoder | undefined;
   #decoderSubscription: Subscription | undefined;
   #keyFrameTimer: NodeJS.Timeout | undefined;
@@ -106,20 +100,21 @@ export class MediaFork {
   /** Restarts only once a decoder has listened; one that fails before (during open()) fails the open. */
   #opened = false;
 
-  private constructor(options: MediaForkOptions, tap: MediaTap, lease: PortPairLease) {
+  private constructor(options: MediaForkOptions, tap: Tap, lease: PortPairLease) {
     this.#options = options;
     this.#tap = tap;
     this.#lease = lease;
     this.kind = tap.kind;
     this.producerId = tap.producerId;
-    this.roomId = options.roomId;
-    this.peerId = options.peerId;
+    this.roomId = options.offer.roomId;
+    this.peerId = options.offer.peerId;
+    this.displayName = options.offer.displayName;
     this.#log = options.logger.child({ component: 'media-fork', kind: tap.kind, producerId: tap.producerId });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'fork observer listener failed');
     this.frames$ = this.#frames.asObservable();
     this.pcm$ = this.#pcm.asObservable();
     this.closed$ = this.#closedSubject.asObservable();
-    tap.observer.once('close', () => void this.close());
+    tap.onClose(() => void this.close());
   }
 
   /**
@@ -129,9 +124,9 @@ export class MediaFork {
    */
   static async open(options: MediaForkOptions): Promise<MediaFork> {
     const lease = await options.ports.allocate();
-    let tap: MediaTap;
+    let tap: Tap;
     try {
-      tap = await MediaTap.open({ router: options.router, producer: options.producer, rtpPort: lease.rtpPort, portRange: options.portRange });
+      tap = await options.offer.openTap(lease.rtpPort);
     } catch (error) {
       lease.release();
       throw error;
@@ -140,7 +135,7 @@ export class MediaFork {
     try {
       await fork.#startDecoder();
     } catch (error) {
-      const producerGone = fork.closed || options.producer.closed;
+      const producerGone = fork.closed || options.offer.closed;
       await fork.close();
       throw producerGone ? new AffectcastError('PRODUCER_NOT_FOUND', 'the producer closed while its fork was opening', { cause: error }) : error;
     }
@@ -152,7 +147,7 @@ export class MediaFork {
     return this.#closing !== undefined;
   }
 
-  get tap(): MediaTap {
+  get tap(): Tap {
     return this.#tap;
   }
 
@@ -224,7 +219,6 @@ export class MediaFork {
         ? decoder.frames$.pipe(takeUntil(this.closed$)).subscribe((frame) => {
             onFirst();
             this.#stats.frames++;
-            this.#options.metrics?.decodedFrames.inc();
             this.#frames.next(frame);
           })
         : decoder.pcm$.pipe(takeUntil(this.closed$)).subscribe((chunk) => {

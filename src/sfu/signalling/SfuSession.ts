@@ -16,11 +16,11 @@ import {
   type SfuServerToClientEvents,
 } from '../../contracts/sfu.js';
 import type { Logger } from '../../log/logger.js';
-import type { Metrics } from '../../server/metrics.js';
-import { closeWithNotice, type AuthedSocketData } from '../../server/socketAuth.js';
+import { closeWithNotice, type AuthedSocketData } from '../../auth/socketAuth.js';
 import type { Peer } from '../Peer.js';
 import type { Room } from '../Room.js';
 import type { RoomRegistry } from '../RoomRegistry.js';
+import type { SignallingObserver } from './SignallingObserver.js';
 
 export type SfuSocket = Socket<SfuClientToServerEvents, SfuServerToClientEvents, Record<string, never>, AuthedSocketData>;
 
@@ -34,7 +34,8 @@ export interface ConsentGate {
 export interface SfuSessionContext {
   rooms: RoomRegistry;
   consent?: ConsentGate | undefined;
-  metrics: Metrics | undefined;
+  /** Told of every request answered with an error (for monitoring). */
+  observer?: SignallingObserver | undefined;
   logger: Logger;
   /** Broadcast to every socket of a room but one (the namespace's `to(channel).except(id)`). */
   broadcast: <E extends keyof SfuServerToClientEvents>(
@@ -306,7 +307,7 @@ export class SfuSession {
   #fail(ack: (ack: Ack<unknown>) => void, name: string, error: unknown): void {
     const payload: ErrorPayload =
       error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL', message: 'internal error' };
-    this.#ctx.metrics?.signallingErrors.inc({ code: payload.code });
+    this.#ctx.observer?.safeEmit('requestfailed', payload.code);
     let level: 'error' | 'warn' | 'debug' = 'debug';
     if (payload.code === 'INTERNAL') level = 'error';
     else if (!this.#warnedClientError) {

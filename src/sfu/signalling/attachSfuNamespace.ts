@@ -6,10 +6,10 @@ import type { FailureLimiter } from '../../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../../auth/tokens.js';
 import type { SfuClientToServerEvents, SfuServerToClientEvents } from '../../contracts/sfu.js';
 import type { Logger } from '../../log/logger.js';
-import type { Metrics } from '../../server/metrics.js';
-import { ConnectRefusal, requireToken, type AuthedSocketData } from '../../server/socketAuth.js';
+import { ConnectRefusal, requireToken, type AuthedSocketData } from '../../auth/socketAuth.js';
 import type { RoomRegistry } from '../RoomRegistry.js';
 import { SfuSession, roomChannel, type ConsentGate } from './SfuSession.js';
+import type { SignallingObserver } from './SignallingObserver.js';
 
 export type SfuNamespace = Namespace<SfuClientToServerEvents, SfuServerToClientEvents, Record<string, never>, AuthedSocketData>;
 
@@ -18,7 +18,8 @@ export interface SfuNamespaceDeps {
   tokens: TokenIssuer;
   consent?: ConsentGate | undefined;
   failures?: FailureLimiter | undefined;
-  metrics?: Metrics | undefined;
+  /** Told of every request answered with an error (for monitoring). */
+  observer?: SignallingObserver | undefined;
   logger: Logger;
 }
 
@@ -47,7 +48,7 @@ export function attachSfuNamespace(namespace: SfuNamespace, deps: SfuNamespaceDe
       return;
     }
     // The session lives as long as the socket: it listens to the socket's events and closes on disconnect.
-    new SfuSession(socket, { rooms: deps.rooms, consent: deps.consent, metrics: deps.metrics, logger: log, broadcast });
+    new SfuSession(socket, { rooms: deps.rooms, consent: deps.consent, observer: deps.observer, logger: log, broadcast });
   };
   namespace.on('connection', onConnection);
   return () => {

@@ -7,7 +7,9 @@ import type { MediaFork } from '../../../src/analyzer/fork/MediaFork.js';
 import type { VideoFrame } from '../../../src/analyzer/media/frames.js';
 import { StreamAnalysis } from '../../../src/analyzer/StreamAnalysis.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import { Metrics } from '../../../src/server/metrics.js';
+import { AnalyzerObserver } from '../../../src/analyzer/AnalyzerObserver.js';
+import { attachAnalyzerMetrics } from '../../../src/app/attachMetrics.js';
+import { Metrics } from '../../../src/app/metrics.js';
 
 test('failed frames are skipped and counted in affectcast_failed_frames_total; good frames still publish', { timeout: 10_000 }, async () => {
   const frames$ = new Subject<VideoFrame>();
@@ -23,8 +25,11 @@ test('failed frames are skipped and counted in affectcast_failed_frames_total; g
     close() {},
   };
   const metrics = new Metrics();
+  // Attached from outside, as the App attaches it to the AnalyzerService's observer.
+  const observer = new AnalyzerObserver();
+  attachAnalyzerMetrics(observer, metrics);
   const events: AffectEvent[] = [];
-  const analysis = new StreamAnalysis(fork, analyzer, { roomId: 'r', peerId: 'p', producerId: 'v', model: { id: 'm', version: '1' } }, (e) => events.push(e), { logger: silentLogger(), metrics });
+  const analysis = new StreamAnalysis(fork, analyzer, { roomId: 'r', peerId: 'p', producerId: 'v', model: { id: 'm', version: '1' } }, (e) => events.push(e), { logger: silentLogger(), observer });
   const frame: VideoFrame = { width: 2, height: 2, data: new Uint8Array(12), capturedAt: Date.now() };
   for (let i = 0; i < 4; i++) {
     frames$.next(frame);

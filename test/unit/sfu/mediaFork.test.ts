@@ -1,6 +1,7 @@
-// MediaFork and ForkManager lifecycles against a real worker and ffmpeg, without media flowing: the decoder
-// is spawned and listening, the tap consumer resumed; every way of ending (producer, peer, room, close())
-// cascades to the tap's transport and consumer and to the ffmpeg process, and frees the decoder ports.
+// MediaFork and ForkManager lifecycles against a real worker and ffmpeg, forks opened from the SFU's tap
+// offers, without media flowing: the decoder is spawned and listening, the tap consumer resumed; every way
+// of ending (producer, peer, room, close()) cascades to the tap's transport and consumer and to the ffmpeg
+// process, and frees the decoder ports.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Producer } from 'mediasoup/types';
@@ -8,12 +9,14 @@ import { PortPairAllocator } from '../../../src/analyzer/decode/PortPairAllocato
 import { ForkManager } from '../../../src/analyzer/fork/ForkManager.js';
 import { MediaFork } from '../../../src/analyzer/fork/MediaFork.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import { Metrics } from '../../../src/server/metrics.js';
+import { attachForkMetrics } from '../../../src/app/attachMetrics.js';
+import { Metrics } from '../../../src/app/metrics.js';
 import type { Peer } from '../../../src/sfu/Peer.js';
 import type { Room } from '../../../src/sfu/Room.js';
 import { RoomRegistry } from '../../../src/sfu/RoomRegistry.js';
+import { SfuTapSource, tapOffer } from '../../../src/sfu/SfuTapSource.js';
 import { WorkerPool } from '../../../src/sfu/WorkerPool.js';
-import { defaultSfuLimits, isAlive, liveChildProcesses, startRtpPublisher, testMedia, until, zombieChildren } from '../../support/index.js';
+import { defaultSfuLimits, isAlive, liveChildProcesses, sfuTapOf, startRtpPublisher, testMedia, until, zombieChildren } from '../../support/index.js';
 
 const rtpParameters = (kind: 'audio' | 'video', ssrc: number) =>
   kind === 'video'
@@ -36,7 +39,7 @@ describe('MediaFork lifecycle', () => {
 
   before(async () => {
     pool = await WorkerPool.create({ size: 1, rtcPorts: { min: 42000, max: 42999 }, logLevel: 'warn' }, silentLogger());
-    rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), undefined, silentLogger());
+    rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), silentLogger());
   });
   after(async () => {
     await rooms.close();
@@ -51,20 +54,21 @@ describe('MediaFork lifecycle', () => {
     assert.ok(pid);
     assert.equal(isAlive(pid), false, 'decoder exited');
     assert.equal(fork.tap.closed, true);
-    assert.equal(fork.tap.transport.closed, true);
-    assert.equal(fork.tap.consumer.closed, true);
+    assert.equal(sfuTapOf(fork).transport.closed, true);
+    assert.equal(sfuTapOf(fork).consumer.closed, true);
     assert.equal(ports.inUse, portsStillInUse, 'ports released');
   }
 
   it('opens a listening decoder on a resumed tap consumer, and closes with its producer', async () => {
     const room = await rooms.getOrCreate('lifecycle-1');
     const { producer, peer } = await producerIn(room);
-    const fork = await MediaFork.open({ ...opts, router: room.router, producer, portRange: room.portRange });
+    const fork = await MediaFork.open({ ...opts, offer: tapOffer(room, peer, producer) });
+    const tap = sfuTapOf(fork);
     assert.equal(fork.kind, 'video');
-    assert.equal(fork.tap.consumer.paused, false, 'resumed once the decoder listens');
-    assert.equal(fork.tap.transport.tuple.remotePort, fork.tap.rtpPort);
-    assert.equal(fork.tap.transport.rtcpTuple?.remotePort, fork.tap.rtpPort + 1);
-    assert.ok(fork.tap.transport.tuple.localPort >= room.portRange.min && fork.tap.transport.tuple.localPort <= room.portRange.max);
+    assert.equal(tap.consumer.paused, false, 'resumed once the decoder listens');
+    assert.equal(tap.transport.tuple.remotePort, tap.rtpPort);
+    assert.equal(tap.transport.rtcpTuple?.remotePort, tap.rtpPort + 1);
+    assert.ok(tap.transport.tuple.localPort >= room.portRange.min && tap.transport.tuple.localPort <= room.portRange.max);
     assert.ok(fork.stats.keyFrameRequests >= 1, 'a key frame was requested');
     let completed = false;
     let closedEmitted = false;
@@ -83,9 +87,9 @@ describe('MediaFork lifecycle', () => {
 
   it('closes when the room closes, and on close()', async () => {
     const room = await rooms.getOrCreate('lifecycle-2');
-    const { producer } = await producerIn(room, 'audio');
-    const a = await MediaFork.open({ ...opts, router: room.router, producer });
-    const b = await MediaFork.open({ ...opts, router: room.router, producer });
+    const { producer, peer } = await producerIn(room, 'audio');
+    const a = await MediaFork.open({ ...opts, offer: tapOffer(room, peer, producer) });
+    const b = await MediaFork.open({ ...opts, offer: tapOffer(room, peer, producer) });
     assert.equal(a.kind, 'audio');
     const [pa, pb] = [a.decoderPid, b.decoderPid];
     await b.close();
@@ -99,16 +103,17 @@ describe('MediaFork lifecycle', () => {
     const room = await rooms.getOrCreate('lifecycle-3');
     const { producer, peer } = await producerIn(room);
     producer.close();
-    await assert.rejects(MediaFork.open({ ...opts, router: room.router, producer }), { code: 'PRODUCER_NOT_FOUND' });
+    await assert.rejects(MediaFork.open({ ...opts, offer: tapOffer(room, peer, producer) }), { code: 'PRODUCER_NOT_FOUND' });
     assert.equal(ports.inUse, 0);
     peer.close();
   });
 
   it('ForkManager forks every producer of every room once it sends media, counts its taps, and closes them all', async () => {
     const metrics = new Metrics();
-    const manager = new ForkManager({ rooms, analyzer: { fps: 5, maxSide: 320, decoderPorts: { min: 54000, max: 54999 } }, logger: silentLogger(), metrics });
+    const manager = new ForkManager({ taps: new SfuTapSource(rooms), analyzer: { fps: 5, maxSide: 320, decoderPorts: { min: 54000, max: 54999 } }, logger: silentLogger() });
+    const detachMetrics = attachForkMetrics(manager, metrics);
     const seen: string[] = [];
-    manager.observer.on('newfork', (fork, room, peer) => seen.push(`${room.id}/${peer.displayName}/${fork.kind}`));
+    manager.observer.on('newfork', (fork) => seen.push(`${fork.roomId}/${fork.displayName}/${fork.kind}`));
     const clip = testMedia().astronautY4m;
     const [roomA, roomB] = [await rooms.getOrCreate('managed-a'), await rooms.getOrCreate('managed-b')];
     const silent = await producerIn(roomA, 'audio');
@@ -134,6 +139,7 @@ describe('MediaFork lifecycle', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       assert.equal(manager.forks.size, 0);
       await late.close();
+      detachMetrics();
     } finally {
       await a.close();
       await b.close();

@@ -35,7 +35,7 @@ describe('WorkerPool', () => {
           { min: 41500, max: 41999 },
         ],
       );
-      const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), undefined, silentLogger());
+      const rooms = new RoomRegistry(pool, { listenIp: '127.0.0.1' }, defaultSfuLimits(), silentLogger());
       const r1 = await rooms.getOrCreate('a');
       const r2 = await rooms.getOrCreate('b');
       assert.deepEqual(pool.loads(), [1, 1], 'one router on each worker');

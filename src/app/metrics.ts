@@ -1,5 +1,6 @@
 // Prometheus metrics for one App (its own Registry, never the global one: two Apps in one process, as in
-// tests, must not collide). Components receive this object and update what concerns them.
+// tests, must not collide). The composition root updates it from the parts' observers (attachMetrics.ts);
+// no part below it imports this file.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {

@@ -1,9 +1,10 @@
-// The composition root: builds every long-lived part from the frozen Config, wires them together, and closes
-// them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
+// The composition root: builds every long-lived part from the frozen Config, wires them together (the SFU's
+// taps into the analyzer, the analyzer into the hub as its AffectSink, metrics onto every part's observer),
+// and closes them in reverse order. `await using app = await App.start(config, logger)` closes it on scope exit.
+// Nothing below src/app imports it.
 import path from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
-import { Server as SocketIoServer } from 'socket.io';
+import type { FastifyInstance } from 'fastify';
+import type { Server as SocketIoServer } from 'socket.io';
 import { PROJECT_ROOT } from '../config/schema.js';
 import type { Config } from '../config/schema.js';
 import { SFU_NAMESPACE } from '../contracts/sfu.js';
@@ -11,7 +12,7 @@ import { AFFECT_NAMESPACE } from '../contracts/overlay.js';
 import { SESSION_NAMESPACE } from '../contracts/session.js';
 import { FailureLimiter } from '../auth/FailureLimiter.js';
 import { TokenIssuer, type TokenRole } from '../auth/tokens.js';
-import { HttpAuth } from './api/httpAuth.js';
+import { HttpAuth } from '../server/api/httpAuth.js';
 import { loadOrCreateSecret } from '../auth/secret.js';
 import type { Logger } from '../log/logger.js';
 import { AffectHub } from '../overlay/AffectHub.js';
@@ -19,21 +20,33 @@ import { attachAffectNamespace, type AffectNamespace } from '../overlay/affectNa
 import { WorkerPool } from '../sfu/WorkerPool.js';
 import { RoomRegistry, sfuLimits } from '../sfu/RoomRegistry.js';
 import { attachSfuNamespace, type SfuNamespace } from '../sfu/signalling/attachSfuNamespace.js';
-import { peerChannel } from '../sfu/signalling/SfuSession.js';
-import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
-import { closeWithNotice, refuseNamespace } from './socketAuth.js';
+import type { ErrorPayload } from '../contracts/errors.js';
+import { closeWithNotice, refuseNamespace } from '../auth/socketAuth.js';
 import { AnalyzerService } from '../analyzer/AnalyzerService.js';
 import { ForkManager } from '../analyzer/fork/ForkManager.js';
 import type { AnalysisProfile } from '../analyzer/profiles/AnalysisProfile.js';
 import { loadProfile } from '../analyzer/profiles/loadProfile.js';
+import { SfuTapSource } from '../sfu/SfuTapSource.js';
+import { SignallingObserver } from '../sfu/signalling/SignallingObserver.js';
+import { registerHealth, type HealthStatus } from '../server/health.js';
+import { Recording } from '../server/Recording.js';
+import { RoomActions } from '../server/api/RoomActions.js';
+import { TokenMinter } from '../server/api/TokenMinter.js';
+import { originPolicy, registerApi } from '../server/api/registerApi.js';
+import { attachSessionNamespace, type SessionNamespace } from '../server/sessionNamespace.js';
+import { registerPages } from '../server/pages.js';
+import { createHttpServer, hostForUrl, listen, secureHeaders } from '../server/httpServer.js';
+import {
+  attachAnalyzerMetrics,
+  attachForkMetrics,
+  attachRecordingMetrics,
+  attachRoomMetrics,
+  attachSignallingMetrics,
+  attachWorkerMetrics,
+} from './attachMetrics.js';
 import { Metrics } from './metrics.js';
-import { registerHealth, type HealthStatus } from './health.js';
-import { Recording } from './Recording.js';
-import { RoomActions } from './api/RoomActions.js';
-import { TokenMinter } from './api/TokenMinter.js';
-import { originPolicy, registerApi } from './api/registerApi.js';
-import { attachSessionNamespace, type SessionNamespace } from './sessionNamespace.js';
-import { CONTENT_SECURITY_POLICY, registerPages } from './pages.js';
+import { wireParticipants, wireUnanalysed } from './wiring.js';
+import { wireRecording } from './wireRecording.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -60,6 +73,7 @@ export class App {
   readonly #forks: ForkManager;
   readonly #analyzer: AnalyzerService;
   readonly #detach: Array<() => void>;
+  readonly #detachRecording: () => void;
   readonly #state: { value: HealthStatus['state'] };
   #baseUrl = '';
   #closing: Promise<void> | undefined;
@@ -80,6 +94,7 @@ export class App {
     http: FastifyInstance;
     io: SocketIoServer;
     detach: Array<() => void>;
+    detachRecording: () => void;
     state: { value: HealthStatus['state'] };
   }) {
     this.config = parts.config;
@@ -97,6 +112,7 @@ export class App {
     this.#http = parts.http;
     this.#io = parts.io;
     this.#detach = parts.detach;
+    this.#detachRecording = parts.detachRecording;
     this.#state = parts.state;
   }
 
@@ -113,48 +129,32 @@ export class App {
     const undo: Array<() => Promise<unknown>> = [() => profile.close()];
     try {
       // The store before any media: consent gates the forks, and revoked tokens are refused from the start.
-      const recording = await Recording.open(config, metrics, logger);
+      const recording = await Recording.open(config, logger);
       undo.unshift(() => recording.close());
+      const detachRecordingMetrics = attachRecordingMetrics(recording, metrics);
       tokens.useRevocations(recording.store);
       const failures = new FailureLimiter(config.server.tokenFailuresPerMinute);
       const pool = await WorkerPool.create({ size: config.sfu.workers, rtcPorts: config.sfu.rtcPorts, logLevel: config.sfu.logLevel }, logger);
       undo.unshift(() => pool.close());
-      const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), metrics, logger);
+      const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), logger);
       undo.unshift(() => rooms.close());
-      const forks = new ForkManager({ rooms, analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, metrics, filter: recording.forkFilter });
+      // Metrics first: they count every room, peer and fork from the first one.
+      const detachMetrics = [detachRecordingMetrics, attachRoomMetrics(rooms, metrics), attachWorkerMetrics(pool, metrics)];
+      const forks = new ForkManager({ taps: new SfuTapSource(rooms), analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, filter: recording.forkFilter });
+      detachMetrics.push(attachForkMetrics(forks, metrics));
       undo.unshift(() => forks.close());
-      const analyzer = new AnalyzerService({ forks, profile, hub, metrics, logger });
+      const analyzer = new AnalyzerService({ forks, profile, sink: hub, logger });
+      detachMetrics.push(attachAnalyzerMetrics(analyzer.observer, metrics));
       undo.unshift(async () => analyzer.close());
+      const signalling = new SignallingObserver();
+      signalling.onListenerError = (event, error) => log.error({ err: error, event }, 'signalling observer listener failed');
+      detachMetrics.push(attachSignallingMetrics(signalling, metrics));
 
-      const http: FastifyInstance = Fastify({
-        // pino's Logger is what fastify expects at run time; only the generic defaults differ in the types
-        loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-        logController: new LogController({ disableRequestLogging: true }),
-        trustProxy: false,
-      });
       const originAllowed = originPolicy(config.server.allowedOrigins, config.server.publicUrl);
-      const io = new SocketIoServer(http.server, {
-        serveClient: false,
-        transports: ['websocket'],
-        cors: { origin: false },
-        // A connection that joins no namespace within this time is closed (the default namespace refuses all).
-        connectTimeout: 5_000,
-        // Signalling messages are a few kB (SDP-sized); anything far larger is an attack on memory.
-        maxHttpBufferSize: 256 * 1024,
-        // CORS does not cover WebSockets: refuse upgrades from pages of other origins here.
-        allowRequest: (request, callback) => {
-          const allowed = originAllowed(request.headers.origin, request.headers.host);
-          if (!allowed) log.info({ origin: request.headers.origin }, 'socket refused: foreign origin');
-          callback(allowed ? null : 'origin not allowed', allowed);
-        },
-      });
+      const { http, io } = createHttpServer(originAllowed, logger);
       undo.unshift(() => new Promise((resolve) => io.close(resolve)), () => http.close());
       const state: { value: HealthStatus['state'] } = { value: 'starting' };
-      await http.register(helmet, {
-        global: true,
-        contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-        frameguard: { action: 'deny' },
-      });
+      await secureHeaders(http);
       registerPages(http, tokens, WEB_DIR, failures);
       let baseUrl = '';
       const minter = new TokenMinter(tokens, recording.store, () => baseUrl);
@@ -187,15 +187,15 @@ export class App {
       refuseNamespace(io.of('/'));
       const sfuNamespace = io.of(SFU_NAMESPACE) as SfuNamespace;
       const detach = [
-        attachSfuNamespace(sfuNamespace, { rooms, tokens, consent: recording.consents, failures, metrics, logger }),
+        attachSfuNamespace(sfuNamespace, { rooms, tokens, consent: recording.consents, failures, observer: signalling, logger }),
         attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger, failures),
         attachSessionNamespace(io.of(SESSION_NAMESPACE) as SessionNamespace, { tokens, failures, recording, actions, logger }),
         wireParticipants(rooms, hub),
-        wireUnanalysed(forks, hub, sfuNamespace, metrics),
-        wireWorkerGauge(pool, metrics),
+        wireUnanalysed(forks, hub, sfuNamespace),
+        ...detachMetrics,
       ];
-      recording.wire({ rooms, hub, forks });
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, state });
+      const detachRecording = wireRecording(recording, { rooms, hub, forks }, logger);
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, detachRecording, state });
       await listen(http, config.server.host, config.server.port);
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -252,6 +252,7 @@ export class App {
       await this.#forks.close();
       await roomsClosed;
       // After the rooms: their close ends the open sessions; queued events are written first.
+      this.#detachRecording();
       await this.recording.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
@@ -265,61 +266,4 @@ export class App {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** http.listen, with the failures a user makes (address in use, not on this machine) as one clear error. */
-async function listen(http: FastifyInstance, host: string, port: number): Promise<void> {
-  try {
-    await http.listen({ host, port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const where = `${host}:${port}`;
-    const hint: Record<string, string> = {
-      EADDRINUSE: `${where} is already in use by another program: stop it or choose another --port`,
-      EADDRNOTAVAIL: `${host} is not an address of this machine: use one of its addresses (or 0.0.0.0 for all) with --host`,
-      ENOTFOUND: `${host} is not a known host name: use an address of this machine with --host`,
-      EAI_AGAIN: `${host} could not be resolved: use an address of this machine with --host`,
-      EACCES: `no permission to listen on ${where}: ports below 1024 need privileges; choose another --port`,
-    };
-    const message = (code && hint[code]) ?? `cannot listen on ${where}: ${(error as Error).message}`;
-    throw new AffectcastError('LISTEN_FAILED', message, { cause: error });
-  }
-}
-
-function hostForUrl(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-/** A live stream that is not analysed (failed, or no free decoder) is told to its publisher and to the room's pages. */
-function wireUnanalysed(forks: ForkManager, hub: AffectHub, sfu: SfuNamespace, metrics: Metrics): () => void {
-  const onUnanalysed = (room: { id: string }, peer: { id: string }, producer: { id: string }, reason: string) => {
-    metrics.unanalysedStreams.inc();
-    sfu.to(peerChannel(peer.id)).emit('analysisStopped', { producerId: producer.id, reason });
-    hub.streamEnded(room.id, { peerId: peer.id, producerId: producer.id, cause: 'failed', reason });
-  };
-  forks.observer.on('unanalysed', onUnanalysed);
-  return () => forks.observer.off('unanalysed', onUnanalysed);
-}
-
-function wireWorkerGauge(pool: WorkerPool, metrics: Metrics): () => void {
-  const update = () => metrics.workers.set(pool.workers.length);
-  update();
-  pool.observer.on('newworker', update);
-  pool.observer.on('workerdied', update);
-  return () => {
-    pool.observer.off('newworker', update);
-    pool.observer.off('workerdied', update);
-  };
-}
-
-/** Keeps the hub's participant list in step with the SFU's peers. */
-function wireParticipants(rooms: RoomRegistry, hub: AffectHub): () => void {
-  const onRoom = (room: import('../sfu/Room.js').Room) => {
-    room.observer.on('newpeer', (peer) => hub.participantJoined(room.id, { peerId: peer.id, displayName: peer.displayName }));
-    room.observer.on('peerclosed', (peer) => hub.participantLeft(room.id, peer.id));
-    room.observer.once('close', () => hub.roomClosed(room.id));
-  };
-  rooms.observer.on('newroom', onRoom);
-  return () => rooms.observer.off('newroom', onRoom);
 }

@@ -4,8 +4,8 @@
 // `closing` notice just before the disconnect.
 import type { Namespace, Socket } from 'socket.io';
 import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
-import type { FailureLimiter } from '../auth/FailureLimiter.js';
-import type { TokenClaims, TokenIssuer, TokenScope } from '../auth/tokens.js';
+import type { FailureLimiter } from './FailureLimiter.js';
+import type { TokenClaims, TokenIssuer, TokenScope } from './tokens.js';
 import type { Logger } from '../log/logger.js';
 
 export interface AuthedSocketData {
