@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { SFU_NAMESPACE } from '../contracts/sfu.js';
 import { AFFECT_NAMESPACE } from '../contracts/overlay.js';
 import { SESSION_NAMESPACE } from '../contracts/session.js';
+import { FILE_NAMESPACE } from '../contracts/fileAnalysis.js';
 import { FailureLimiter } from '../auth/FailureLimiter.js';
 import { TokenIssuer, type TokenRole } from '../auth/tokens.js';
 import { HttpAuth } from './api/httpAuth.js';
@@ -33,6 +34,7 @@ import { RoomActions } from './api/RoomActions.js';
 import { TokenMinter } from './api/TokenMinter.js';
 import { originPolicy, registerApi } from './api/registerApi.js';
 import { attachSessionNamespace, type SessionNamespace } from './sessionNamespace.js';
+import { attachFileNamespace, type FileNamespace } from './fileAnalysis/attachFileNamespace.js';
 import { CONTENT_SECURITY_POLICY, registerPages } from './pages.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
@@ -160,7 +162,7 @@ export class App {
       const minter = new TokenMinter(tokens, recording.store, () => baseUrl);
       const actions = new RoomActions(recording, rooms);
       const disconnect = (tokenId: string) => {
-        for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) for (const socket of io.of(name).sockets.values()) {
+        for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE, FILE_NAMESPACE]) for (const socket of io.of(name).sockets.values()) {
           if ((socket.data as { claims?: { jti?: string } }).claims?.jti === tokenId) closeWithNotice(socket, { code: 'UNAUTHORIZED', message: 'token revoked' });
         }
       };
@@ -189,6 +191,7 @@ export class App {
         attachSfuNamespace(sfuNamespace, { rooms, tokens, consent: recording.consents, failures, metrics, logger }),
         attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger, failures),
         attachSessionNamespace(io.of(SESSION_NAMESPACE) as SessionNamespace, { tokens, failures, recording, actions, logger }),
+        attachFileNamespace(io.of(FILE_NAMESPACE) as FileNamespace, { tokens, failures, profile, hub, recording, analyzer: config.analyzer, limits: config.limits, logger }),
         wireParticipants(rooms, hub),
         wireUnanalysed(forks, hub, sfuNamespace, metrics),
         wireWorkerGauge(pool, metrics),
@@ -241,7 +244,7 @@ export class App {
     this.#closing ??= (async () => {
       this.#state.value = 'shutting-down';
       const notice: ErrorPayload = { code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
-      for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) {
+      for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE, FILE_NAMESPACE]) {
         for (const socket of this.#io.of(name).sockets.values()) closeWithNotice(socket, notice);
       }
       for (const detach of this.#detach) detach();
