@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import { SFU_NAMESPACE } from '../contracts/sfu.js';
 import { AFFECT_NAMESPACE } from '../contracts/overlay.js';
 import { SESSION_NAMESPACE } from '../contracts/session.js';
+import { FILE_NAMESPACE } from '../contracts/fileAnalysis.js';
 import { FailureLimiter } from '../auth/FailureLimiter.js';
 import { TokenIssuer, type TokenRole } from '../auth/tokens.js';
 import { HttpAuth } from '../server/api/httpAuth.js';
@@ -47,6 +48,7 @@ import {
 import { Metrics } from './metrics.js';
 import { wireParticipants, wireUnanalysed } from './wiring.js';
 import { wireRecording } from './wireRecording.js';
+import { attachFileNamespace, type FileNamespace } from '../server/fileAnalysis/attachFileNamespace.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -160,7 +162,7 @@ export class App {
       const minter = new TokenMinter(tokens, recording.store, () => baseUrl);
       const actions = new RoomActions(recording, rooms);
       const disconnect = (tokenId: string) => {
-        for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) for (const socket of io.of(name).sockets.values()) {
+        for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE, FILE_NAMESPACE]) for (const socket of io.of(name).sockets.values()) {
           if ((socket.data as { claims?: { jti?: string } }).claims?.jti === tokenId) closeWithNotice(socket, { code: 'UNAUTHORIZED', message: 'token revoked' });
         }
       };
@@ -190,6 +192,7 @@ export class App {
         attachSfuNamespace(sfuNamespace, { rooms, tokens, consent: recording.consents, failures, observer: signalling, logger }),
         attachAffectNamespace(io.of(AFFECT_NAMESPACE) as AffectNamespace, hub, tokens, logger, failures),
         attachSessionNamespace(io.of(SESSION_NAMESPACE) as SessionNamespace, { tokens, failures, recording, actions, logger }),
+        attachFileNamespace(io.of(FILE_NAMESPACE) as FileNamespace, { tokens, failures, profile, hub, recording, analyzer: config.analyzer, limits: config.limits, logger }),
         wireParticipants(rooms, hub),
         wireUnanalysed(forks, hub, sfuNamespace),
         ...detachMetrics,
@@ -242,7 +245,7 @@ export class App {
     this.#closing ??= (async () => {
       this.#state.value = 'shutting-down';
       const notice: ErrorPayload = { code: 'SHUTTING_DOWN', message: 'the server is shutting down' };
-      for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE]) {
+      for (const name of [SFU_NAMESPACE, AFFECT_NAMESPACE, SESSION_NAMESPACE, FILE_NAMESPACE]) {
         for (const socket of this.#io.of(name).sockets.values()) closeWithNotice(socket, notice);
       }
       for (const detach of this.#detach) detach();

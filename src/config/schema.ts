@@ -92,6 +92,9 @@ export const ConfigSchema = z
         rooms: z.number().int().min(1).max(10_000).default(50),
         /** ffmpeg decoders (one per forked producer that sends media) on this server. */
         decoders: z.number().int().min(1).max(1024).default(48),
+        /** Recordings analysed at once from dashboards (/file), and the most frames one may send (1 h at 10 fps). */
+        fileUploads: z.number().int().min(0).max(64).default(2),
+        fileFrames: z.number().int().min(1).max(1_000_000).default(36_000),
       })
       .strict()
       .prefault({}),

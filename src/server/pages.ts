@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../config/schema.js';
 import { AffectcastError } from '../contracts/errors.js';
 import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenIssuer, TokenScope } from '../auth/tokens.js';
@@ -43,7 +44,23 @@ const OVERLAY_HEADERS = {
   'x-frame-options': 'SAMEORIGIN',
 } as const;
 
+/**
+ * ffmpeg.wasm for the dashboard's recording analysis, served from this origin (never a CDN): @ffmpeg/ffmpeg's
+ * worker and the modules it imports, and @ffmpeg/core's glue and wasm. Fixed names; nothing else is served.
+ */
+const FFMPEG_FILES: Record<string, string> = {
+  'worker.js': '@ffmpeg/ffmpeg/dist/esm/worker.js',
+  'const.js': '@ffmpeg/ffmpeg/dist/esm/const.js',
+  'errors.js': '@ffmpeg/ffmpeg/dist/esm/errors.js',
+  'ffmpeg-core.js': '@ffmpeg/core/dist/esm/ffmpeg-core.js',
+  'ffmpeg-core.wasm': '@ffmpeg/core/dist/esm/ffmpeg-core.wasm',
+};
+
+/** The worker compiles ffmpeg's wasm: its own policy (a worker's CSP is its script's) allows that and nothing more. */
+const FFMPEG_WORKER_CSP = cspHeader({ ...CONTENT_SECURITY_POLICY, 'script-src': ["'self'", "'wasm-unsafe-eval'"] });
+
 const CONTENT_TYPES: Record<string, string> = {
+  '.wasm': 'application/wasm',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
@@ -108,6 +125,17 @@ export function registerPages(app: FastifyInstance, tokens: TokenIssuer, webDir:
     const full = path.join(assetsDir, file);
     if (!fs.existsSync(full)) return reply.code(404).send();
     return reply.type(type).header('cache-control', 'no-cache').send(fs.createReadStream(full));
+  });
+  const modules = path.join(PROJECT_ROOT, 'node_modules');
+  app.get<{ Params: { file: string } }>('/vendor/ffmpeg/:file', (req, reply) => {
+    const source = Object.hasOwn(FFMPEG_FILES, req.params.file) ? FFMPEG_FILES[req.params.file] : undefined;
+    if (!source) return reply.code(404).send();
+    const full = path.join(modules, source);
+    return reply
+      .type(CONTENT_TYPES[path.extname(full)] ?? 'application/octet-stream')
+      .header('content-security-policy', FFMPEG_WORKER_CSP)
+      .header('cache-control', 'max-age=86400')
+      .send(fs.createReadStream(full));
   });
   app.get('/favicon.ico', (_req, reply) => reply.code(204).send());
 }

@@ -104,7 +104,7 @@ describe('fuzzing a running server', { timeout: 300_000 }, () => {
   });
 
   it('the default namespace and every namespace refuse arbitrary handshakes with a catalogue code', async () => {
-    const namespaces = ['', '/sfu', '/affect'];
+    const namespaces = ['', '/sfu', '/affect', '/session', '/file'];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...namespaces), fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })), async (ns, auth) => {
         const outcome = await new Promise<{ connected: boolean; code?: unknown }>((resolve) => {

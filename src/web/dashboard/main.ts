@@ -20,6 +20,7 @@ import { readPageParams } from '../shared/pageParams.js';
 import { AlertPanel } from './AlertPanel.js';
 import { RoomApi } from './api.js';
 import { FaceBoard } from './FaceBoard.js';
+import { FileAnalysisPanel, type FileAnalysisState } from './FileAnalysisPanel.js';
 import { OverlayBuilder } from './OverlayBuilder.js';
 import { explain } from './format.js';
 import { SessionPanel } from './SessionPanel.js';
@@ -32,6 +33,7 @@ interface DashboardDebugState {
   liveEvents: number;
   alerts(): number;
   faces(): ReturnType<FaceBoard['summary']>;
+  file: FileAnalysisState;
 }
 declare global {
   interface Window {
@@ -50,6 +52,7 @@ const board = new FaceBoard(requireElement<HTMLElement>('participants'));
 const sessionPanel = new SessionPanel(api);
 const alertPanel = new AlertPanel(api);
 new OverlayBuilder(api);
+const filePanel = new FileAnalysisPanel(params.token);
 sessionPanel.onMarkers = (markers) => board.setMarkers(markers);
 
 const states = { affect: 'connecting' as ConnectionState, session: 'connecting' as ConnectionState };
@@ -59,6 +62,7 @@ const debug: DashboardDebugState = (window.affectcastDashboard = {
   liveEvents: 0,
   alerts: () => alertPanel.count,
   faces: () => board.summary(),
+  file: filePanel.state,
 });
 
 function showConnection(which: keyof typeof states, state: ConnectionState, detail?: string): void {
