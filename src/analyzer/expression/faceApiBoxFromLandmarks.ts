@@ -18,7 +18,13 @@
 // the sources so that none outweighs another by its number of faces (least squares of the ratio). Scored
 // with each source held out of the fit in turn, it matches face-api's box better than the BlazeFace rule
 // (faceApiBox.ts) on every source, and the expression it crops agrees with face-api's more often.
+import type { FaceDetection } from '../face/FaceDetection.js';
+import type { FaceLandmarks } from '../face/FaceMesh.js';
 import type { Box } from '../image/geometry.js';
+import { faceApiBoxFromBlazeFace } from './faceApiBox.js';
+
+/** MediaPipe face landmarker's min_face_presence_confidence default: below it the mesh is not a face's. */
+export const MIN_MESH_PRESENCE = 0.5;
 
 /** FaceMesh V2's face oval (MediaPipe's FACEMESH_FACE_OVAL), clockwise from the top of the forehead. */
 export const FACE_OVAL: readonly number[] = [
@@ -63,4 +69,12 @@ export function faceApiBoxFromLandmarks(points: ArrayLike<number>, rule: Readonl
   const w = rule.width * o.width;
   const h = rule.height * o.height;
   return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
+}
+
+/**
+ * The expression crop's box for one face: from its landmarks where the mesh accepts the face, else from
+ * BlazeFace's box and eyes (no mesh in the profile, or a mesh fitted to something that is not a face).
+ */
+export function faceApiBoxForFace(det: FaceDetection, landmarks: FaceLandmarks | undefined): Box {
+  return landmarks !== undefined && landmarks.score >= MIN_MESH_PRESENCE ? faceApiBoxFromLandmarks(landmarks.points) : faceApiBoxFromBlazeFace(det);
 }

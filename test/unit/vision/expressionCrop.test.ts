@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FACEAPI_BOX_RULE, faceApiBoxFromBlazeFace } from '../../../src/analyzer/expression/faceApiBox.js';
-import { FACEAPI_LANDMARK_BOX_RULE } from '../../../src/analyzer/expression/faceApiBoxFromLandmarks.js';
+import { FACE_OVAL, FACEAPI_LANDMARK_BOX_RULE, faceApiBoxForFace, faceApiBoxFromLandmarks } from '../../../src/analyzer/expression/faceApiBoxFromLandmarks.js';
 import { agreement, demoFittedBox, fitFaceApiBoxRule, type Agreement } from '../../fixtures/faceApiBoxFit.js';
 import { expressionBox, fitLandmarkBoxRule, meshed } from '../../fixtures/faceApiLandmarkFit.js';
 import { createPairCollector, VIEWS, type FacePair, type PairCollector } from '../../fixtures/faceApiPairs.js';
@@ -15,6 +15,47 @@ import { FACE_SOURCES, faceSourceFiles } from '../../fixtures/faceSources.js';
 import { requireModels } from './support.js';
 
 const TEST_VIEWS = ['asis', 'roll+20', 'roll-20'] as const;
+
+describe('faceApiBoxFromLandmarks on hand-made landmarks', { timeout: 10_000 }, () => {
+  // 478 points at (150, 150); the face oval spread over x 100..200, y 50..250 (the rest must not matter)
+  const points = (): Float32Array => {
+    const p = new Float32Array(478 * 3).fill(150);
+    FACE_OVAL.forEach((k, i) => {
+      const t = (2 * Math.PI * i) / FACE_OVAL.length;
+      p[3 * k] = 150 + 50 * Math.sin(t);
+      p[3 * k + 1] = 150 - 100 * Math.cos(t);
+    });
+    p[3 * 1] = 1000; // the nose tip far outside: not an oval point
+    return p;
+  };
+
+  it('scales and shifts the oval extent by the rule (expected values worked out by hand)', () => {
+    // oval extent 100 wide, 200 tall, centred (150, 150); the rule: centre (150 + 10, 150 - 10), 100 x 240
+    const b = faceApiBoxFromLandmarks(points(), { width: 1, height: 1.2, dx: 0.1, dy: -0.05 });
+    for (const [k, v] of Object.entries({ x: 110, y: 20, width: 100, height: 240 })) {
+      assert.ok(Math.abs(b[k as keyof typeof b] - v) < 1e-3, `${k} ${b[k as keyof typeof b]} vs ${v}`);
+    }
+  });
+
+  it('with the shipped rule: narrower than the oval, taller, and higher', () => {
+    const b = faceApiBoxFromLandmarks(points());
+    assert.ok(b.width < 100 && b.height > 200 && b.y + b.height / 2 < 150, JSON.stringify(b));
+  });
+
+  it('takes the landmarks only where the mesh accepts the face (presence >= 0.5), else the BlazeFace rule', () => {
+    const det = { box: { x: 90, y: 60, width: 120, height: 120 }, keypoints: [{ x: 125, y: 100 }, { x: 175, y: 100 }], score: 0.9 };
+    assert.deepEqual(faceApiBoxForFace(det, { points: points(), score: 0.9 }), faceApiBoxFromLandmarks(points()));
+    assert.deepEqual(faceApiBoxForFace(det, { points: points(), score: 0.3 }), faceApiBoxFromBlazeFace(det));
+    assert.deepEqual(faceApiBoxForFace(det, undefined), faceApiBoxFromBlazeFace(det));
+  });
+
+  it('refuses landmarks that are missing or not finite', () => {
+    const p = points();
+    p[3 * (FACE_OVAL[5] as number) + 1] = Number.NaN;
+    assert.throws(() => faceApiBoxFromLandmarks(p), /landmark \d+/);
+    assert.throws(() => faceApiBoxFromLandmarks(new Float32Array(30)), /landmark \d+/);
+  });
+});
 
 describe("expression crop vs face-api's own pipeline on real faces", { timeout: 900_000 }, () => {
   let collector: PairCollector;
