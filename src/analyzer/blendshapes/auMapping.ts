@@ -3,6 +3,8 @@
 // averaged (an AU is scored for the face, and averaging keeps a one-sided movement at half strength instead
 // of hiding it or doubling it). These are proxies: published fits of blendshapes to coded AUs are good for
 // AU6 and AU12, useful for AU4 and AU25, weak for AU15 and AU20 — the README says so beside the values.
+// With MediaPipe's V2 net AU6 is inert (cheekSquint stays below 1e-4 on every real face tried) and no other
+// channel carries it honestly: eyeSquint does not separate smiles from other faces (README, the AU table).
 // Change the formulas only together with AU_MAPPING_VERSION: the version is part of every AU's provenance.
 import type { ActionUnitProbs } from '../../contracts/affect.js';
 import { BLENDSHAPE_NAMES, type BlendshapeName } from './blendshapeNames.js';

@@ -6,7 +6,8 @@
 //   sample6: 2nd from left smile with teeth showing; 3rd a pout, lips closed; 1st a closed-lip smile
 // Expectation (the issue's): AU12 higher on the smile, AU25 higher with the lips apart, by at least 0.1.
 // AU6 is reported but not asserted: MediaPipe's cheekSquint blendshape stays below 0.01 on every face here,
-// in MediaPipe's own runtime too, so the AU6 proxy is inert with this model (README: weak).
+// in MediaPipe's own runtime too, so the AU6 proxy is inert with this model (README: inert, and why no other
+// channel stands in for it).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
