@@ -1,5 +1,6 @@
 // The default profile's face models: face-api's expression net on the crop face-api's own detector would
-// have given (predicted from the BlazeFace or BlazeFace-like box), valence/arousal from the user's trained
+// have given (predicted from the face's FaceMesh V2 oval, or from BlazeFace's box where the mesh has not
+// accepted the face), valence/arousal from the user's trained
 // network or the named circumplex estimator, and AUs from the Blendshape V2 net on the located face's
 // FaceMesh V2 landmarks (au-map-v1). A face without accepted landmarks gets no AUs rather than AUs read off a
 // mesh fitted to something else.
@@ -9,7 +10,7 @@ import type { VisionModels } from '../../../inference/VisionModels.js';
 import { AU_MAPPING_VERSION, ausFromBlendshapes, namedBlendshapes } from '../../blendshapes/auMapping.js';
 import { Blendshapes } from '../../blendshapes/Blendshapes.js';
 import { circumplexVA, CIRCUMPLEX_V1 } from '../../estimators/circumplex.js';
-import { faceApiBoxFromBlazeFace } from '../../expression/faceApiBox.js';
+import { faceApiBoxForFace } from '../../expression/faceApiBoxFromLandmarks.js';
 import { FaceApiExpressionNet } from '../../expression/FaceApiExpressionNet.js';
 import { topExpression } from '../../expression/topExpression.js';
 import type { ProfileProvenance, StageTimings } from '../../FrameAnalyzerTypes.js';
@@ -42,7 +43,7 @@ export class DefaultFaceModels implements FaceModels {
   }
 
   async infer(frame: VideoFrame, faces: readonly LocatedFace[], timings: StageTimings): Promise<Array<FaceValues | null>> {
-    const boxes = faces.map((f) => faceApiBoxFromBlazeFace(f.detection));
+    const boxes = faces.map((f) => faceApiBoxForFace(f.detection, f.landmarks ?? undefined));
     const timed = async <T>(key: 'mesh' | 'expression', work: () => Promise<T>): Promise<T> => {
       const start = performance.now();
       const value = await work();
