@@ -38,6 +38,7 @@ export class Recording {
         flushMs: config.store.flushMs,
         logger,
         onDrop: (n) => metrics.recordingDropped.inc(n),
+        onRecorded: (n) => metrics.recordedEvents.inc(n),
       });
       return new Recording(config, store, writer, logger);
     } catch (error) {

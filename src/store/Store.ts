@@ -18,12 +18,13 @@ interface SessionRow {
   started_at: number;
   ended_at: number | null;
   started_by: 'auto' | 'manual';
+  interrupted: number;
   events: number;
   markers: number;
   alerts: number;
 }
 
-const SESSION_COLUMNS = `s.id, s.room, s.started_at, s.ended_at, s.started_by,
+const SESSION_COLUMNS = `s.id, s.room, s.started_at, s.ended_at, s.started_by, s.interrupted,
   (SELECT count(*) FROM events e WHERE e.session_id = s.id) AS events,
   (SELECT count(*) FROM markers m WHERE m.session_id = s.id) AS markers,
   (SELECT count(*) FROM alerts a WHERE a.session_id = s.id) AS alerts`;
@@ -34,6 +35,7 @@ const toSession = (r: SessionRow): SessionInfo => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   startedBy: r.started_by,
+  status: r.ended_at === null ? 'recording' : r.interrupted === 1 ? 'interrupted' : 'ended',
   events: r.events,
   markers: r.markers,
   alerts: r.alerts,
@@ -101,14 +103,20 @@ export class Store {
     return this.session(id);
   }
 
-  /** Sessions a previous process left open (crash): ended at their last recorded event. */
-  endDanglingSessions(): number {
-    return this.db
-      .prepare(
-        `UPDATE sessions SET ended_at = max(started_at, coalesce((SELECT max(at) FROM events e WHERE e.session_id = sessions.id), started_at))
-         WHERE ended_at IS NULL`,
-      )
-      .run().changes;
+  /**
+   * Sessions a previous process left open (it was killed, or the machine stopped): closed as interrupted, ended
+   * at their last recorded event (their start when none was). Returns the ids.
+   */
+  endDanglingSessions(): string[] {
+    return (
+      this.db
+        .prepare(
+          `UPDATE sessions SET interrupted = 1,
+             ended_at = max(started_at, coalesce((SELECT max(at) FROM events e WHERE e.session_id = sessions.id), started_at))
+           WHERE ended_at IS NULL RETURNING id`,
+        )
+        .all() as Array<{ id: string }>
+    ).map((r) => r.id);
   }
 
   session(id: string): SessionInfo | undefined {
