@@ -30,6 +30,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: 'string' | '
   ['AFFECTCAST_INFERENCE_THREADS', 'models.inferenceThreads', 'number'],
   ['AFFECTCAST_RETENTION_DAYS', 'store.retentionDays', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],
+  ['AFFECTCAST_REDIS_URL', 'cluster.redisUrl', 'string'],
 ];
 
 /** Command-line flags that map onto config paths (values already typed by the CLI parser). */

@@ -34,6 +34,7 @@ import { TokenMinter } from './api/TokenMinter.js';
 import { originPolicy, registerApi } from './api/registerApi.js';
 import { attachSessionNamespace, type SessionNamespace } from './sessionNamespace.js';
 import { CONTENT_SECURITY_POLICY, registerPages } from './pages.js';
+import { attachCluster, type ClusterLink } from '../cluster/attachCluster.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -60,6 +61,7 @@ export class App {
   readonly #forks: ForkManager;
   readonly #analyzer: AnalyzerService;
   readonly #detach: Array<() => void>;
+  readonly #cluster: ClusterLink;
   readonly #state: { value: HealthStatus['state'] };
   #baseUrl = '';
   #closing: Promise<void> | undefined;
@@ -80,6 +82,7 @@ export class App {
     http: FastifyInstance;
     io: SocketIoServer;
     detach: Array<() => void>;
+    cluster: ClusterLink;
     state: { value: HealthStatus['state'] };
   }) {
     this.config = parts.config;
@@ -97,6 +100,7 @@ export class App {
     this.#http = parts.http;
     this.#io = parts.io;
     this.#detach = parts.detach;
+    this.#cluster = parts.cluster;
     this.#state = parts.state;
   }
 
@@ -164,6 +168,9 @@ export class App {
           if ((socket.data as { claims?: { jti?: string } }).claims?.jti === tokenId) closeWithNotice(socket, { code: 'UNAUTHORIZED', message: 'token revoked' });
         }
       };
+      // Scale-out (issue 10): Redis adapter, shared revocations, room state across nodes; off without cluster.redisUrl.
+      const cluster = attachCluster(io, config.cluster, logger, { revocations: recording.store, disconnect, roomState: (room) => hub.state(room) });
+      undo.unshift(() => cluster.close());
       await registerApi(http, {
         auth: new HttpAuth(tokens, failures),
         actions,
@@ -194,7 +201,7 @@ export class App {
         wireWorkerGauge(pool, metrics),
       ];
       recording.wire({ rooms, hub, forks });
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, state });
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, cluster, state });
       await listen(http, config.server.host, config.server.port);
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -253,6 +260,7 @@ export class App {
       // After the rooms: their close ends the open sessions; queued events are written first.
       await this.recording.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+      await this.#cluster.close();
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();
       await this.#profile.close();

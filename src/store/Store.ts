@@ -60,6 +60,7 @@ export class Store {
   readonly db: Db;
   #closed = false;
   #isRevoked: Statement | undefined;
+  readonly #revokedListeners = new Set<(id: string) => void>();
 
   private constructor(file: string, db: Db) {
     this.file = file;
@@ -249,8 +250,21 @@ export class Store {
     return (this.db.prepare('SELECT room FROM tokens WHERE id = ?').get(id) as { room: string } | undefined)?.room;
   }
 
-  revokeToken(id: string): void {
-    this.db.prepare('INSERT INTO revoked_tokens (id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(id, Date.now());
+  /** True when the id was not revoked before; then the onRevoked listeners are told (e.g. to share it with a cluster). */
+  revokeToken(id: string): boolean {
+    const added = this.db.prepare('INSERT INTO revoked_tokens (id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(id, Date.now()).changes > 0;
+    if (added) for (const listener of [...this.#revokedListeners]) listener(id);
+    return added;
+  }
+
+  /** Listens for new revocations through this Store; returns the function that stops listening. */
+  onRevoked(listener: (id: string) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  revokedTokens(): Array<{ id: string; revokedAt: number }> {
+    return this.db.prepare('SELECT id, revoked_at AS revokedAt FROM revoked_tokens ORDER BY revoked_at').all() as Array<{ id: string; revokedAt: number }>;
   }
 
   isRevoked(id: string): boolean {
