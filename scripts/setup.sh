@@ -15,7 +15,8 @@ T0=$(date +%s)
 
 # --- 1. system packages -------------------------------------------------------------------------
 RUN_PKGS="ffmpeg"
-TEST_PKGS="chromium espeak-ng python3-torch python3-onnx python3-numpy"
+# redis-server: the scale-out test starts a private one on loopback (test/support/redisServer.ts).
+TEST_PKGS="chromium espeak-ng python3-torch python3-onnx python3-numpy redis-server"
 PKGS=$RUN_PKGS
 [ "$MODE" = test ] && PKGS="$PKGS $TEST_PKGS"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done)

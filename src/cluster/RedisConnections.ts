@@ -5,8 +5,10 @@
 // While Redis is away the node must go on serving its own clients. The adapter awaits every publish before it
 // delivers to local sockets, so the publisher queues nothing offline (a publish fails at once and the local
 // delivery goes ahead); the duplicates do queue, so the stream reader waits for Redis instead of spinning.
-// The adapter also leaves a duplicate's failed connect() unhandled (it would end the process when close()
-// stops a connection still trying): the duplicates it gets are tracked, and their connect() never rejects.
+// The adapter also leaves some of its commands' promises unhandled (the PUBLISH of a server-side emit, a
+// duplicate's connect()): one failing while Redis is away would end the process. So every promise the adapter
+// gets from a client is marked handled (whoever awaits it still sees the failure), the duplicates are tracked,
+// and their connect() never rejects (close() ends connections that may still be trying).
 import { createClient } from 'redis';
 import type { Logger } from '../log/logger.js';
 import { redactRedisUrl } from './redisUrl.js';
@@ -63,22 +65,10 @@ export class RedisConnections {
       const dup = this.publisher.duplicate({ ...overrides, disableOfflineQueue: false });
       dup.on('error', () => undefined); // outages are told once, by the publisher
       this.#duplicates.add(dup);
-      return new Proxy(dup, {
-        get: (target, property) => {
-          // Pending forever once closed: the adapter's unhandled await then simply never resumes.
-          if (property === 'connect') return () => target.connect().catch(() => new Promise<never>(() => undefined));
-          const value: unknown = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      // Pending forever once closed: the adapter's unhandled await then simply never resumes.
+      return guarded(dup, { connect: () => dup.connect().catch(() => new Promise<never>(() => undefined)) });
     };
-    return new Proxy(this.publisher, {
-      get: (target, property) => {
-        if (property === 'duplicate') return duplicate;
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    return guarded(this.publisher, { duplicate });
   }
 
   /** Idempotent: ends every connection (and every reconnect attempt). */
@@ -89,4 +79,20 @@ export class RedisConnections {
     this.#duplicates.clear();
     this.publisher.destroy();
   }
+}
+
+/** `client` with `overrides` in place of some methods, and every promise its methods return marked handled. */
+function guarded<T extends object>(client: T, overrides: Record<string, unknown>): T {
+  return new Proxy(client, {
+    get: (target, property) => {
+      if (typeof property === 'string' && property in overrides) return overrides[property];
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.catch(() => undefined);
+        return result;
+      };
+    },
+  });
 }

@@ -2,8 +2,8 @@
 // is synchronous, on every page, request and socket); what is shared is how ids get there:
 // - a revocation on any node is added to one Redis sorted set (id → time) and announced to the other nodes,
 //   which add it to their own list and disconnect the sockets admitted with it;
-// - on every (re)connection to Redis a node pushes its own list to the set and pulls the set into its list, so
-//   a node that was cut off when a token was revoked (or revoked one itself meanwhile) catches up.
+// - on every (re)connection to Redis, and every 30 s, a node pushes the ids the set lacks and pulls the set into
+//   its list, so a node that was cut off when a token was revoked (or revoked one itself meanwhile) catches up.
 // Entries older than the longest token lifetime are trimmed: no token they name can still be valid.
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
@@ -21,6 +21,7 @@ export interface RevocationStore {
 
 export const REVOCATIONS_KEY = 'affectcast:revoked-tokens';
 const ANNOUNCEMENT = 'affectcast:revoked';
+const SYNC_EVERY_MS = 30_000;
 const TokenId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 export class SharedRevocations {
@@ -49,19 +50,25 @@ export class SharedRevocations {
     const onReady = () => void this.sync();
     this.#redis.publisher.on('ready', onReady);
     this.#detach.push(() => this.#redis.publisher.off('ready', onReady));
+    // Also now and then: an announcement missed while this node's subscription was reconnecting is caught up.
+    const timer = setInterval(onReady, SYNC_EVERY_MS).unref();
+    this.#detach.push(() => clearInterval(timer));
   }
 
   /** Pushes this node's revocations to Redis and pulls the cluster's; resolves false when Redis is away. */
   async sync(): Promise<boolean> {
     const client = this.#redis.publisher;
     try {
-      const own = this.#store.revokedTokens();
-      if (own.length > 0) await client.zAdd(REVOCATIONS_KEY, own.map((r) => ({ score: r.revokedAt, value: r.id })));
       await client.zRemRangeByScore(REVOCATIONS_KEY, '-inf', Date.now() - MAX_TTL_MS - 86_400_000);
-      const all = await client.zRange(REVOCATIONS_KEY, 0, -1);
+      const shared = await client.zRange(REVOCATIONS_KEY, 0, -1);
+      const known = new Set(shared);
+      // Revoked here while Redis was away: into the set, and announced to the nodes already back.
+      const missing = this.#store.revokedTokens().filter((r) => !known.has(r.id));
+      if (missing.length > 0) await client.zAdd(REVOCATIONS_KEY, missing.map((r) => ({ score: r.revokedAt, value: r.id })));
+      for (const { id } of missing) this.#nsp.serverSideEmit(ANNOUNCEMENT, id);
       let added = 0;
-      for (const id of all) if (TokenId.safeParse(id).success && this.#apply(id)) added++;
-      this.#log.info({ pushed: own.length, pulled: all.length, added }, 'cluster: token revocations in step with Redis');
+      for (const id of shared) if (TokenId.safeParse(id).success && this.#apply(id)) added++;
+      if (missing.length > 0 || added > 0) this.#log.info({ pushed: missing.length, added }, 'cluster: token revocations brought in step with Redis');
       return true;
     } catch (error) {
       this.#log.debug({ reason: (error as Error).message }, 'cluster: revocations not synchronised (Redis away); again on reconnect');
