@@ -75,7 +75,8 @@ describe('a killed server loses no recorded event', { timeout: 280_000 }, () => 
     // What the server reports as recorded, read last thing before the kill: every line of it must survive.
     const committed = await exportedEvents(first, recording.id);
     const counted = await recordedCounter(first);
-    const children = liveChildProcesses(undefined, first.child.pid).map((c) => c.pid);
+    const childInfo = liveChildProcesses(undefined, first.child.pid);
+    const children = childInfo.map((c) => c.pid);
     first.child.kill('SIGKILL');
     await until(() => first.child.exitCode !== null || first.child.signalCode !== null, 10_000, 'the killed server to exit');
     assert.ok(committed.length >= 20 && counted >= committed.length, `reported before the kill: ${committed.length} exported, ${counted} counted`);
@@ -83,7 +84,8 @@ describe('a killed server loses no recorded event', { timeout: 280_000 }, () => 
     // Its workers and decoders lose their parent; they must not outlive it for long (the test ends them if so).
     orphans.push(...children);
     await until(() => children.every((pid) => !isAlive(pid)), 20_000, 'the killed server\'s children to exit').catch((error: unknown) => {
-      ctx.diagnostic(`children still alive after the kill: ${children.filter(isAlive).join(', ')} (${(error as Error).message})`);
+      const alive = childInfo.filter((c) => isAlive(c.pid)).map((c) => `${c.comm} ${c.pid}`);
+      ctx.diagnostic(`children still alive after the kill: ${alive.join(', ')} (${(error as Error).message})`);
     });
 
     const second = await startServeProcess(['--room', ROOM], env, { dataDir });
