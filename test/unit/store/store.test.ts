@@ -244,9 +244,16 @@ describe('store', { timeout: 30_000 }, () => {
     const store = Store.open(tmp.dir);
     store.recordToken({ id: 'abcdefgh1', room: 'r', role: 'overlay', expiresAt: Date.now() + 1000 });
     assert.equal(store.isRevoked('abcdefgh1'), false);
-    store.revokeToken('abcdefgh1');
-    store.revokeToken('abcdefgh1');
+    const told: string[] = [];
+    const stop = store.onRevoked((id) => told.push(id));
+    assert.equal(store.revokeToken('abcdefgh1'), true);
+    assert.equal(store.revokeToken('abcdefgh1'), false, 'a second revocation changes nothing');
     assert.equal(store.isRevoked('abcdefgh1'), true);
+    assert.deepEqual(told, ['abcdefgh1'], 'listeners hear of a new revocation once');
+    stop();
+    store.revokeToken('unminted-1');
+    assert.deepEqual(told, ['abcdefgh1'], 'a removed listener hears nothing');
+    assert.deepEqual(store.revokedTokens().map((r) => r.id).sort(), ['abcdefgh1', 'unminted-1']);
     assert.deepEqual(store.tokens('r').map((t) => [t.id, t.revoked]), [['abcdefgh1', true]]);
     store.close();
     assert.equal(store.isRevoked('anything'), true, 'a closed store admits nobody');
