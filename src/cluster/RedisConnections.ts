@@ -24,6 +24,7 @@ export class RedisConnections {
   readonly #log: Logger;
   readonly #where: string;
   #up = false;
+  #everUp = false;
   #toldDown = false;
   #closed = false;
 
@@ -32,8 +33,9 @@ export class RedisConnections {
     this.#where = redactRedisUrl(url);
     this.publisher = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5_000 } });
     this.publisher.on('ready', () => {
-      this.#log.info({ redis: this.#where }, this.#toldDown ? 'cluster: Redis is back: events and revocations are shared again' : 'cluster: connected to Redis');
+      this.#log.info({ redis: this.#where }, this.#everUp ? 'cluster: Redis is back: events and revocations are shared again' : 'cluster: connected to Redis');
       this.#up = true;
+      this.#everUp = true;
       this.#toldDown = false;
     });
     this.publisher.on('error', (error: Error) => {
@@ -52,11 +54,6 @@ export class RedisConnections {
     });
     // Resolves when Redis is first reached (maybe never): nobody waits for it, and close() ends the attempts.
     this.publisher.connect().catch(() => undefined);
-  }
-
-  /** True while the publisher is connected. */
-  get up(): boolean {
-    return this.publisher.isReady;
   }
 
   /** The client to give the adapter: the publisher, whose duplicates are tracked and connect without rejecting. */

@@ -43,7 +43,13 @@ export class SharedRevocations {
     this.#detach.push(this.#store.onRevoked((id) => this.#share(id)));
     const onAnnouncement = (id: unknown) => {
       const parsed = TokenId.safeParse(id);
-      if (parsed.success) this.#apply(parsed.data);
+      if (!parsed.success) return;
+      try {
+        this.#apply(parsed.data);
+      } catch (error) {
+        // The store is closing (shutdown): this node refuses every token from now on anyway.
+        this.#log.debug({ err: error, tokenId: parsed.data }, 'cluster: revocation not applied');
+      }
     };
     this.#nsp.on(ANNOUNCEMENT, onAnnouncement);
     this.#detach.push(() => this.#nsp.off(ANNOUNCEMENT, onAnnouncement));
