@@ -30,7 +30,8 @@ if want packages; then
 RUN_PKGS="ffmpeg"
 # What the mediasoup worker links at run time (Debian 12's names; its build's -dev packages pull them in too).
 WORKER_RUNTIME_PKGS="libuv1 libssl3 libsrtp2-1 libabsl20220623"
-TEST_PKGS="chromium espeak-ng python3-torch python3-onnx python3-numpy"
+# redis-server: the scale-out test starts a private one on loopback (test/support/redisServer.ts).
+TEST_PKGS="chromium espeak-ng python3-torch python3-onnx python3-numpy redis-server"
 PKGS="$RUN_PKGS $WORKER_RUNTIME_PKGS"
 [ "$MODE" = test ] && PKGS="$PKGS $TEST_PKGS"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done)

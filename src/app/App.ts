@@ -49,6 +49,7 @@ import { Metrics } from './metrics.js';
 import { wireParticipants, wireUnanalysed } from './wiring.js';
 import { wireRecording } from './wireRecording.js';
 import { attachFileNamespace, type FileNamespace } from '../server/fileAnalysis/attachFileNamespace.js';
+import { attachCluster, type ClusterLink } from '../cluster/attachCluster.js';
 
 export const WEB_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
 
@@ -76,6 +77,7 @@ export class App {
   readonly #analyzer: AnalyzerService;
   readonly #detach: Array<() => void>;
   readonly #detachRecording: () => void;
+  readonly #cluster: ClusterLink;
   readonly #state: { value: HealthStatus['state'] };
   #baseUrl = '';
   #closing: Promise<void> | undefined;
@@ -97,6 +99,7 @@ export class App {
     io: SocketIoServer;
     detach: Array<() => void>;
     detachRecording: () => void;
+    cluster: ClusterLink;
     state: { value: HealthStatus['state'] };
   }) {
     this.config = parts.config;
@@ -115,6 +118,7 @@ export class App {
     this.#io = parts.io;
     this.#detach = parts.detach;
     this.#detachRecording = parts.detachRecording;
+    this.#cluster = parts.cluster;
     this.#state = parts.state;
   }
 
@@ -166,6 +170,9 @@ export class App {
           if ((socket.data as { claims?: { jti?: string } }).claims?.jti === tokenId) closeWithNotice(socket, { code: 'UNAUTHORIZED', message: 'token revoked' });
         }
       };
+      // Scale-out (issue 10): Redis adapter, shared revocations, room state across nodes; off without cluster.redisUrl.
+      const cluster = attachCluster(io, config.cluster, logger, { revocations: recording.store, disconnect, roomState: (room) => hub.state(room) });
+      undo.unshift(() => cluster.close());
       await registerApi(http, {
         auth: new HttpAuth(tokens, failures),
         actions,
@@ -198,7 +205,7 @@ export class App {
         ...detachMetrics,
       ];
       const detachRecording = wireRecording(recording, { rooms, hub, forks }, logger);
-      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, detachRecording, state });
+      const app = new App({ config, logger, tokens, metrics, hub, pool, rooms, recording, minter, profile, forks, analyzer, http, io, detach, detachRecording, cluster, state });
       await listen(http, config.server.host, config.server.port);
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -258,6 +265,7 @@ export class App {
       this.#detachRecording();
       await this.recording.close();
       await new Promise<void>((resolve) => this.#io.close(() => resolve()));
+      await this.#cluster.close();
       await this.#http.close().catch(() => undefined); // io.close() may already have closed the server
       await this.#pool.close();
       await this.#profile.close();

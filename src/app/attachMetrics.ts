@@ -90,9 +90,14 @@ export function attachSignallingMetrics(observer: SignallingObserver, metrics: M
   return () => observer.off('requestfailed', onFailed);
 }
 
-/** affectcast_recording_dropped_total. */
+/** affectcast_recording_dropped_total and affectcast_recorded_events_total. */
 export function attachRecordingMetrics(recording: Recording, metrics: Metrics): () => void {
   const onDropped = (count: number) => metrics.recordingDropped.inc(count);
+  const onRecorded = (count: number) => metrics.recordedEvents.inc(count);
   recording.observer.on('dropped', onDropped);
-  return () => recording.observer.off('dropped', onDropped);
+  recording.observer.on('recorded', onRecorded);
+  return () => {
+    recording.observer.off('dropped', onDropped);
+    recording.observer.off('recorded', onRecorded);
+  };
 }

@@ -64,6 +64,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly recordedEvents = new Counter({
+    name: 'affectcast_recorded_events_total',
+    help: 'AffectEvents recorded: written in a committed transaction (a crash after this loses none of them)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'affectcast_' });
   }

@@ -34,6 +34,7 @@ const ENVIRONMENT: ReadonlyArray<[name: string, path: string, kind: EnvKind]> = 
   ['AFFECTCAST_INFERENCE_URL', 'inference.remote.url', 'string'],
   ['AFFECTCAST_RETENTION_DAYS', 'store.retentionDays', 'number'],
   ['AFFECTCAST_LOG_LEVEL', 'log.level', 'string'],
+  ['AFFECTCAST_REDIS_URL', 'cluster.redisUrl', 'string'],
 ];
 
 /** Command-line flags that map onto config paths (values already typed by the CLI parser). */

@@ -258,6 +258,14 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Scale-out: servers that share one Redis share their /affect events and token revocations (off when absent). */
+    cluster: z
+      .object({
+        /** redis://[user:password@]host:port[/db] or rediss://…; the password is never logged. */
+        redisUrl: z.url({ protocol: /^rediss?$/, error: 'cluster.redisUrl: a redis:// or rediss:// URL' }).optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -15,7 +15,9 @@ export interface SessionInfo {
   endedAt: number | null;
   /** How it started: the first publisher ('auto') or the dashboard's start button ('manual'). */
   startedBy: 'auto' | 'manual';
-  /** Recorded AffectEvents so far. */
+  /** 'interrupted': the server stopped without closing it (killed, crashed); it ends at its last recorded event. */
+  status: 'recording' | 'ended' | 'interrupted';
+  /** Recorded AffectEvents so far: those whose write transaction has committed (read from the database). */
   events: number;
   markers: number;
   alerts: number;

@@ -17,6 +17,8 @@ import { Store } from '../store/Store.js';
 export type RecordingObserverEvents = {
   /** AffectEvents not recorded: the queue was full (slow disk) or a write failed. */
   dropped: [count: number];
+  /** Events whose batch transaction committed: recorded, and kept through a crash. */
+  recorded: [count: number];
 };
 
 export class Recording {
@@ -40,6 +42,7 @@ export class Recording {
         flushMs: config.store.flushMs,
         logger,
         onDrop: (n) => observer.safeEmit('dropped', n),
+        onRecorded: (n) => observer.safeEmit('recorded', n),
       });
       return new Recording(config, store, writer, observer, logger);
     } catch (error) {

@@ -15,6 +15,8 @@ export interface EventWriterOptions {
   logger: Logger;
   /** Counts dropped events (prom-client counter). */
   onDrop?: ((count: number) => void) | undefined;
+  /** Counts recorded events: those of a batch whose transaction committed (prom-client counter). */
+  onRecorded?: ((count: number) => void) | undefined;
 }
 
 function startWorker(): Worker {
@@ -82,6 +84,7 @@ export class EventWriter {
     return this.#dropped;
   }
 
+  /** Events recorded by this writer: their batch's transaction has committed, so a crash cannot lose them. */
   get written(): number {
     return this.#written;
   }
@@ -138,6 +141,7 @@ export class EventWriter {
     this.#acked = message.id;
     if (message.type === 'written') {
       this.#written += message.count;
+      this.#options.onRecorded?.(message.count);
       if (this.#overflowing && this.#inFlight === 0) {
         this.#overflowing = false;
         this.#log.warn({ dropped: this.#droppedThisEpisode }, 'recording queue drained');

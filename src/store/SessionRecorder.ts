@@ -40,8 +40,8 @@ export class SessionRecorder extends EnhancedEventEmitter<SessionRecorderEvents>
     this.#writer = writer;
     this.#log = logger.child({ component: 'session-recorder' });
     this.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'session listener failed');
-    const dangling = store.endDanglingSessions();
-    if (dangling > 0) this.#log.warn({ sessions: dangling }, 'ended sessions left open by a previous run');
+    const interrupted = store.endDanglingSessions();
+    if (interrupted.length > 0) this.#log.warn({ sessions: interrupted }, 'sessions left open by a previous run closed as interrupted');
   }
 
   current(room: string): SessionInfo | null {

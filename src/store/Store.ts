@@ -18,12 +18,13 @@ interface SessionRow {
   started_at: number;
   ended_at: number | null;
   started_by: 'auto' | 'manual';
+  interrupted: number;
   events: number;
   markers: number;
   alerts: number;
 }
 
-const SESSION_COLUMNS = `s.id, s.room, s.started_at, s.ended_at, s.started_by,
+const SESSION_COLUMNS = `s.id, s.room, s.started_at, s.ended_at, s.started_by, s.interrupted,
   (SELECT count(*) FROM events e WHERE e.session_id = s.id) AS events,
   (SELECT count(*) FROM markers m WHERE m.session_id = s.id) AS markers,
   (SELECT count(*) FROM alerts a WHERE a.session_id = s.id) AS alerts`;
@@ -34,6 +35,7 @@ const toSession = (r: SessionRow): SessionInfo => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   startedBy: r.started_by,
+  status: r.ended_at === null ? 'recording' : r.interrupted === 1 ? 'interrupted' : 'ended',
   events: r.events,
   markers: r.markers,
   alerts: r.alerts,
@@ -58,6 +60,7 @@ export class Store {
   readonly db: Db;
   #closed = false;
   #isRevoked: Statement | undefined;
+  readonly #revokedListeners = new Set<(id: string) => void>();
 
   private constructor(file: string, db: Db) {
     this.file = file;
@@ -101,14 +104,20 @@ export class Store {
     return this.session(id);
   }
 
-  /** Sessions a previous process left open (crash): ended at their last recorded event. */
-  endDanglingSessions(): number {
-    return this.db
-      .prepare(
-        `UPDATE sessions SET ended_at = max(started_at, coalesce((SELECT max(at) FROM events e WHERE e.session_id = sessions.id), started_at))
-         WHERE ended_at IS NULL`,
-      )
-      .run().changes;
+  /**
+   * Sessions a previous process left open (it was killed, or the machine stopped): closed as interrupted, ended
+   * at their last recorded event (their start when none was). Returns the ids.
+   */
+  endDanglingSessions(): string[] {
+    return (
+      this.db
+        .prepare(
+          `UPDATE sessions SET interrupted = 1,
+             ended_at = max(started_at, coalesce((SELECT max(at) FROM events e WHERE e.session_id = sessions.id), started_at))
+           WHERE ended_at IS NULL RETURNING id`,
+        )
+        .all() as Array<{ id: string }>
+    ).map((r) => r.id);
   }
 
   session(id: string): SessionInfo | undefined {
@@ -241,8 +250,21 @@ export class Store {
     return (this.db.prepare('SELECT room FROM tokens WHERE id = ?').get(id) as { room: string } | undefined)?.room;
   }
 
-  revokeToken(id: string): void {
-    this.db.prepare('INSERT INTO revoked_tokens (id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(id, Date.now());
+  /** True when the id was not revoked before; then the onRevoked listeners are told (e.g. to share it with a cluster). */
+  revokeToken(id: string): boolean {
+    const added = this.db.prepare('INSERT INTO revoked_tokens (id, revoked_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(id, Date.now()).changes > 0;
+    if (added) for (const listener of [...this.#revokedListeners]) listener(id);
+    return added;
+  }
+
+  /** Listens for new revocations through this Store; returns the function that stops listening. */
+  onRevoked(listener: (id: string) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  revokedTokens(): Array<{ id: string; revokedAt: number }> {
+    return this.db.prepare('SELECT id, revoked_at AS revokedAt FROM revoked_tokens ORDER BY revoked_at').all() as Array<{ id: string; revokedAt: number }>;
   }
 
   isRevoked(id: string): boolean {

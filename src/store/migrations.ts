@@ -83,6 +83,11 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 2: a session that a crash left open is closed at start as interrupted (ended_at = its last event), so the
+  //    history can tell an interrupted session from one that ended.
+  `
+  ALTER TABLE sessions ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1));
+  `,
 ];
 
 /** Brings the database to the latest version; refuses one written by a newer affectcast. */

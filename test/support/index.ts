@@ -9,3 +9,4 @@ export * from './sfuServer.js';
 export * from './rtpPublisher.js';
 export * from './serveProcess.js';
 export * from './consent.js';
+export * from './redisServer.js';

@@ -31,8 +31,13 @@ export interface ServeProcess extends AsyncDisposable {
   stop(): Promise<number | null>;
 }
 
-export async function startServeProcess(args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-serve-'));
+export interface ServeProcessOptions {
+  /** A data directory of the test's own (kept on stop), e.g. to restart a server on the same recording. */
+  dataDir?: string;
+}
+
+export async function startServeProcess(args: string[] = [], env: Record<string, string> = {}, options: ServeProcessOptions = {}): Promise<ServeProcess> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-serve-'));
   const child = spawn(process.execPath, [AFFECTCAST_BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
     env: cleanEnv({ AFFECTCAST_LOG_LEVEL: 'warn', AFFECTCAST_WORKERS: '1', AFFECTCAST_INFERENCE_THREADS: '1', ...env }),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -50,7 +55,7 @@ export async function startServeProcess(args: string[] = [], env: Record<string,
       await exited;
       clearTimeout(timer);
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     return exitCode ?? null;
   };
   try {

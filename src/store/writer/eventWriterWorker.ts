@@ -17,6 +17,9 @@ port.on('message', (message: ToWriter) => {
   switch (message.type) {
     case 'open':
       db = openDatabase(message.file);
+      // An event counts as recorded once its batch's commit returns: FULL syncs the WAL on each commit, so
+      // that holds across a power cut too, not only a killed process. One fsync per batch, on this thread.
+      db.pragma('synchronous = FULL');
       insert = db.prepare('INSERT INTO events (session_id, at, peer_id, producer_id, body) VALUES (?, ?, ?, ?, ?)');
       send({ type: 'opened' });
       return;

@@ -55,7 +55,9 @@ export class SessionPanel {
       ? 'no session recorded yet'
       : recording
         ? `recording session ${session.id} since ${clock(session.startedAt)}`
-        : `session ${session.id} ended at ${clock(session.endedAt ?? session.startedAt)}`;
+        : session.status === 'interrupted'
+          ? `session ${session.id} was interrupted (the server stopped) after ${clock(session.endedAt ?? session.startedAt)}`
+          : `session ${session.id} ended at ${clock(session.endedAt ?? session.startedAt)}`;
     this.#stop.disabled = !recording;
     this.#form.querySelector('button')?.toggleAttribute('disabled', !recording);
     for (const [link, format] of [[this.#csv, 'csv'], [this.#jsonl, 'jsonl']] as const) {

@@ -169,19 +169,50 @@ describe('store', { timeout: 30_000 }, () => {
     store.close();
   });
 
-  it('ends sessions a crashed run left open, at their last event', async () => {
+  it('closes sessions a crashed run left open as interrupted, at their last event; the next publisher starts a new one', async () => {
     using tmp = tempDir();
     const store = Store.open(tmp.dir);
+    const ended = store.startSession('r', 'auto', 500);
+    store.endSession(ended.id, 900);
     const s = store.startSession('r', 'auto', 1_000);
+    const empty = store.startSession('q', 'manual', 2_000);
+    assert.equal(store.session(s.id)?.status, 'recording');
     const writer = await EventWriter.open(store, { queueLimit: 10, flushMs: 1000, logger: log });
     writer.enqueue(s.id, event('r', 'p', 5_000, []));
+    writer.enqueue(s.id, event('r', 'p', 3_000, []));
     await writer.close();
     store.close(); // no endSession: as after a crash
     const reopened = Store.open(tmp.dir);
     const recorder = new SessionRecorder(reopened, await EventWriter.open(reopened, { queueLimit: 10, flushMs: 1000, logger: log }), log);
-    assert.equal(reopened.session(s.id)?.endedAt, 5_000);
+    assert.deepEqual(
+      [reopened.session(s.id)?.status, reopened.session(s.id)?.endedAt, reopened.session(s.id)?.events],
+      ['interrupted', 5_000, 2],
+      'ended at its latest event',
+    );
+    assert.deepEqual([reopened.session(empty.id)?.status, reopened.session(empty.id)?.endedAt], ['interrupted', 2_000], 'no event: ended at its start');
+    assert.deepEqual([reopened.session(ended.id)?.status, reopened.session(ended.id)?.endedAt], ['ended', 900], 'a session that ended stays as it was');
+    recorder.participantAnalysed('r', 'p2', 'Ana');
+    const next = recorder.current('r');
+    assert.ok(next && next.id !== s.id, 'a returning publisher starts a new session');
+    assert.equal(next.status, 'recording');
     await recorder.close();
+    assert.equal(reopened.session(next.id)?.status, 'ended', 'a session closed by the server is ended, not interrupted');
     reopened.close();
+  });
+
+  it('migrates a version-1 database with an open session, which then reads as interrupted', async () => {
+    using tmp = tempDir();
+    const raw = new Database(`${tmp.dir}/affectcast.db`);
+    raw.exec(MIGRATIONS[0] as string);
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO sessions (id, room, started_at, started_by) VALUES ('old', 'r', 10, 'auto')").run();
+    raw.prepare("INSERT INTO sessions (id, room, started_at, ended_at, started_by) VALUES ('done', 'r', 1, 5, 'auto')").run();
+    raw.close();
+    const store = Store.open(tmp.dir);
+    assert.equal(store.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepEqual(store.endDanglingSessions(), ['old']);
+    assert.deepEqual(store.sessions('r').map((x) => [x.id, x.status]), [['old', 'interrupted'], ['done', 'ended']]);
+    store.close();
   });
 
   it('retention deletes sessions that ended more than N days ago (events, markers, alerts with them) and keeps open ones', async () => {
@@ -213,9 +244,16 @@ describe('store', { timeout: 30_000 }, () => {
     const store = Store.open(tmp.dir);
     store.recordToken({ id: 'abcdefgh1', room: 'r', role: 'overlay', expiresAt: Date.now() + 1000 });
     assert.equal(store.isRevoked('abcdefgh1'), false);
-    store.revokeToken('abcdefgh1');
-    store.revokeToken('abcdefgh1');
+    const told: string[] = [];
+    const stop = store.onRevoked((id) => told.push(id));
+    assert.equal(store.revokeToken('abcdefgh1'), true);
+    assert.equal(store.revokeToken('abcdefgh1'), false, 'a second revocation changes nothing');
     assert.equal(store.isRevoked('abcdefgh1'), true);
+    assert.deepEqual(told, ['abcdefgh1'], 'listeners hear of a new revocation once');
+    stop();
+    store.revokeToken('unminted-1');
+    assert.deepEqual(told, ['abcdefgh1'], 'a removed listener hears nothing');
+    assert.deepEqual(store.revokedTokens().map((r) => r.id).sort(), ['abcdefgh1', 'unminted-1']);
     assert.deepEqual(store.tokens('r').map((t) => [t.id, t.revoked]), [['abcdefgh1', true]]);
     store.close();
     assert.equal(store.isRevoked('anything'), true, 'a closed store admits nobody');
