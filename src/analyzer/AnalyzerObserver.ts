@@ -2,6 +2,15 @@
 // itself imports no metrics library: monitoring is attached from outside, through this emitter.
 import type { AffectEvent } from '../contracts/affect.js';
 import { EnhancedEventEmitter } from '../events/EnhancedEventEmitter.js';
+import type { StageTimings } from './FrameAnalyzerTypes.js';
+
+/** Where one analysed frame's time went, ms. */
+export interface FrameStages extends StageTimings {
+  /** The decoder's output and pipe (live streams only). */
+  decode: number | undefined;
+  /** From the frame reaching Node to its analysis starting. */
+  wait: number;
+}
 
 export type AnalyzerObserverEvents = {
   /** An AffectEvent handed to the sink. */
@@ -12,6 +21,12 @@ export type AnalyzerObserverEvents = {
   failedframe: [];
   /** 16 kHz PCM samples fed to a profile that reads audio. */
   audiosamples: [count: number];
+  /** One frame analysed: where its time went. */
+  stages: [stages: FrameStages];
+  /** The event handed to the sink (the hub and its sockets), ms. */
+  publishms: [ms: number];
+  /** A stream's count of tracked faces changed by `delta` (its close takes its faces away). */
+  trackedfaces: [delta: number];
 };
 
 export class AnalyzerObserver extends EnhancedEventEmitter<AnalyzerObserverEvents> {}

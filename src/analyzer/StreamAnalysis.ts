@@ -24,6 +24,9 @@ export class StreamAnalysis {
   readonly #pace: Subscription;
   readonly #analyzer: StreamAnalyzer;
   #failures = 0;
+  readonly #observer: AnalyzerObserver;
+  /** Faces in this stream's latest analysed frame (for the tracked-faces gauge). */
+  #trackedFaces = 0;
 
   constructor(
     fork: Pick<MediaFork, 'frames$' | 'closed$'>,
@@ -33,7 +36,9 @@ export class StreamAnalysis {
     deps: { logger: Logger; observer: AnalyzerObserver },
   ) {
     this.#analyzer = analyzer;
-    const log = deps.logger.child({ component: 'stream-analysis', producerId: identity.producerId });
+    this.#observer = deps.observer;
+    const log = deps.logger.child({ component: 'stream-analysis', roomId: identity.roomId, peerId: identity.peerId, producerId: identity.producerId });
+    const observer = deps.observer;
     // warn once when this stream's analysis falls behind real time, and say so again when it recovers
     const pace$ = new Subject<PaceEvent>();
     this.#pace = pace$.pipe(realtimePace(), takeUntil(fork.closed$)).subscribe((report) =>
@@ -43,7 +48,13 @@ export class StreamAnalysis {
     );
     const step = async (frame: VideoFrame): Promise<{ frame: VideoFrame; faces: FaceAffect[] } | null> => {
       try {
-        return { frame, faces: await analyzer.analyze(frame) };
+        const wait = Math.max(0, Date.now() - frame.capturedAt);
+        const analysis = await analyzer.analyzeDetailed(frame);
+        observer.safeEmit('stages', { ...analysis.timings, decode: frame.decodeMs, wait });
+        const tracked = analysis.faces.length;
+        if (tracked !== this.#trackedFaces) observer.safeEmit('trackedfaces', tracked - this.#trackedFaces);
+        this.#trackedFaces = tracked;
+        return { frame, faces: analysis.faces };
       } catch (error) {
         deps.observer.safeEmit('failedframe');
         if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream (counted in affectcast_failed_frames_total)');
@@ -62,8 +73,10 @@ export class StreamAnalysis {
       )
       .subscribe({
         next: (event) => {
-          deps.observer.safeEmit('published', event);
+          const start = performance.now();
           publish(event);
+          observer.safeEmit('publishms', performance.now() - start);
+          observer.safeEmit('published', event);
         },
         complete: () => this.close(),
       });
@@ -74,5 +87,7 @@ export class StreamAnalysis {
     this.#subscription.unsubscribe();
     this.#pace.unsubscribe();
     this.#analyzer.close();
+    if (this.#trackedFaces !== 0) this.#observer.safeEmit('trackedfaces', -this.#trackedFaces);
+    this.#trackedFaces = 0;
   }
 }

@@ -39,7 +39,9 @@ import { registerPages } from '../server/pages.js';
 import { createHttpServer, hostForUrl, listen, secureHeaders } from '../server/httpServer.js';
 import {
   attachAnalyzerMetrics,
+  attachAuthMetrics,
   attachForkMetrics,
+  attachInferenceMetrics,
   attachRecordingMetrics,
   attachRoomMetrics,
   attachSignallingMetrics,
@@ -145,7 +147,8 @@ export class App {
       const rooms = new RoomRegistry(pool, { listenIp: config.sfu.listenIp, announcedAddress: config.sfu.announcedAddress }, sfuLimits(config.limits), logger);
       undo.unshift(() => rooms.close());
       // Metrics first: they count every room, peer and fork from the first one.
-      const detachMetrics = [detachRecordingMetrics, attachRoomMetrics(rooms, metrics), attachWorkerMetrics(pool, metrics)];
+      const detachMetrics = [detachRecordingMetrics, attachRoomMetrics(rooms, metrics), attachWorkerMetrics(pool, metrics), attachAuthMetrics(failures, metrics)];
+      if (profile.inference) detachMetrics.push(attachInferenceMetrics(profile.inference, metrics));
       const forks = new ForkManager({ taps: new SfuTapSource(rooms), analyzer: config.analyzer, maxDecoders: config.limits.decoders, logger, filter: recording.forkFilter });
       detachMetrics.push(attachForkMetrics(forks, metrics));
       undo.unshift(() => forks.close());

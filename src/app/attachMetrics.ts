@@ -1,7 +1,9 @@
 // Prometheus metrics attached from outside: each part tells what it does on its observer (or, for streams,
 // its Observables), and these functions count it. No part below the composition root imports prom-client or
 // Metrics. Each returns detach(); listeners on a part that closes go with it.
-import type { AnalyzerObserver } from '../analyzer/AnalyzerObserver.js';
+import type { AnalyzerObserver, FrameStages } from '../analyzer/AnalyzerObserver.js';
+import type { FailureLimiter } from '../auth/FailureLimiter.js';
+import type { InferenceMonitor } from '../inference/ObservedRunner.js';
 import type { ForkManager } from '../analyzer/fork/ForkManager.js';
 import type { MediaFork } from '../analyzer/fork/MediaFork.js';
 import type { TapOffer } from '../contracts/taps.js';
@@ -51,7 +53,12 @@ export function attachForkMetrics(forks: ForkManager, metrics: Metrics): () => v
     metrics.taps.inc({ kind: fork.kind });
     // Hot and completes when the fork closes: subscribed before the first frame (newfork), gone with the fork.
     if (fork.kind === 'video') fork.frames$.subscribe(() => metrics.decodedFrames.inc());
-    fork.observer.once('close', () => metrics.taps.dec({ kind: fork.kind }));
+    const onRestart = () => metrics.decoderRestarts.inc({ kind: fork.kind });
+    fork.observer.on('restart', onRestart);
+    fork.observer.once('close', () => {
+      metrics.taps.dec({ kind: fork.kind });
+      fork.observer.off('restart', onRestart);
+    });
   };
   const onUnanalysed = (_offer: TapOffer, _reason: string) => metrics.unanalysedStreams.inc();
   forks.observer.on('newfork', onFork);
@@ -71,6 +78,17 @@ export function attachAnalyzerMetrics(observer: AnalyzerObserver, metrics: Metri
   const onDropped = () => metrics.droppedFrames.inc();
   const onFailed = () => metrics.failedFrames.inc();
   const onSamples = (count: number) => metrics.analysedAudioSamples.inc(count);
+  const onStages = (stages: FrameStages) => {
+    if (stages.decode !== undefined) metrics.stageDuration.observe({ stage: 'decode' }, stages.decode);
+    metrics.stageDuration.observe({ stage: 'wait' }, stages.wait);
+    // a stage that did not run on this frame (the detector while tracking holds) is not a 0 ms sample
+    for (const stage of ['detect', 'mesh', 'expression'] as const) if (stages[stage] > 0) metrics.stageDuration.observe({ stage }, stages[stage]);
+  };
+  const onPublishMs = (ms: number) => metrics.stageDuration.observe({ stage: 'publish' }, ms);
+  const onTracked = (delta: number) => metrics.trackedFaces.inc(delta);
+  observer.on('stages', onStages);
+  observer.on('publishms', onPublishMs);
+  observer.on('trackedfaces', onTracked);
   observer.on('published', onPublished);
   observer.on('droppedframe', onDropped);
   observer.on('failedframe', onFailed);
@@ -80,6 +98,9 @@ export function attachAnalyzerMetrics(observer: AnalyzerObserver, metrics: Metri
     observer.off('droppedframe', onDropped);
     observer.off('failedframe', onFailed);
     observer.off('audiosamples', onSamples);
+    observer.off('stages', onStages);
+    observer.off('publishms', onPublishMs);
+    observer.off('trackedfaces', onTracked);
   };
 }
 
@@ -90,14 +111,42 @@ export function attachSignallingMetrics(observer: SignallingObserver, metrics: M
   return () => observer.off('requestfailed', onFailed);
 }
 
-/** affectcast_recording_dropped_total and affectcast_recorded_events_total. */
+/** affectcast_recording_dropped_total, affectcast_recorded_events_total and the record stage (one committed batch). */
 export function attachRecordingMetrics(recording: Recording, metrics: Metrics): () => void {
   const onDropped = (count: number) => metrics.recordingDropped.inc(count);
-  const onRecorded = (count: number) => metrics.recordedEvents.inc(count);
+  const onRecorded = (count: number, ms: number) => {
+    metrics.recordedEvents.inc(count);
+    metrics.stageDuration.observe({ stage: 'record' }, ms);
+  };
   recording.observer.on('dropped', onDropped);
   recording.observer.on('recorded', onRecorded);
   return () => {
     recording.observer.off('dropped', onDropped);
     recording.observer.off('recorded', onRecorded);
+  };
+}
+
+/** affectcast_inference_duration_ms and affectcast_failed_batches_total per model; affectcast_inference_workers. */
+export function attachInferenceMetrics(inference: InferenceMonitor, metrics: Metrics): () => void {
+  const onRun = (model: string, ms: number) => metrics.inferenceDuration.observe({ model }, ms);
+  const onFailed = (model: string) => metrics.failedBatches.inc({ model });
+  inference.observer.on('run', onRun);
+  inference.observer.on('runfailed', onFailed);
+  // threads come and go (a dead one is replaced): read when scraped
+  const update = setInterval(() => metrics.inferenceWorkers.set(inference.workers()), 1_000);
+  update.unref();
+  metrics.inferenceWorkers.set(inference.workers());
+  return () => {
+    clearInterval(update);
+    inference.observer.off('run', onRun);
+    inference.observer.off('runfailed', onFailed);
+  };
+}
+
+/** affectcast_refused_tokens_total: every refusal the failure limiter counts (sockets, pages, REST). */
+export function attachAuthMetrics(failures: FailureLimiter, metrics: Metrics): () => void {
+  failures.onFail = () => metrics.refusedTokens.inc();
+  return () => {
+    failures.onFail = undefined;
   };
 }

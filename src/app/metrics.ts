@@ -70,6 +70,54 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Where a frame's time goes, per stage: decode (ffmpeg reporting the decoded frame → its last byte in Node:
+   * the decoder's scaling, output and pipe; its own decoding is not visible from outside), wait (in Node →
+   * analysis starts), detect, mesh (FaceMesh V2 + blendshapes), expression (expression and VA nets), publish
+   * (the event handed to the hub and its sockets), record (one committed write batch of the recording).
+   */
+  readonly stageDuration = new Histogram({
+    name: 'affectcast_stage_duration_ms',
+    help: 'Time per pipeline stage, ms (decode, wait, detect, mesh, expression, publish, record)',
+    labelNames: ['stage'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly inferenceDuration = new Histogram({
+    name: 'affectcast_inference_duration_ms',
+    help: 'One inference run (a batch of one or more rows) per model, request to result (the worker queue included), ms',
+    labelNames: ['model'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly failedBatches = new Counter({
+    name: 'affectcast_failed_batches_total',
+    help: 'Inference runs (batches) that failed; their frames are skipped and the stream goes on',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+  readonly inferenceWorkers = new Gauge({
+    name: 'affectcast_inference_workers',
+    help: 'Live inference worker threads',
+    registers: [this.registry],
+  });
+  readonly trackedFaces = new Gauge({
+    name: 'affectcast_tracked_faces',
+    help: 'Faces tracked now, over all analysed streams',
+    registers: [this.registry],
+  });
+  readonly decoderRestarts = new Counter({
+    name: 'affectcast_decoder_restarts_total',
+    help: 'Decoders restarted after an unexpected exit',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly refusedTokens = new Counter({
+    name: 'affectcast_refused_tokens_total',
+    help: 'Tokens refused (missing, invalid, expired, revoked or not granting the room or page), on every socket, page and route',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'affectcast_' });
   }

@@ -2,6 +2,8 @@
 // everything (RATE_LIMITED) until its window ends: guessing or replaying tokens gets slow. Bounded: windows
 // that have ended are dropped, and at most `maxAddresses` addresses are tracked (the oldest go first).
 export class FailureLimiter {
+  /** Called on every refused token (for metrics; set by the composition root). */
+  onFail: (() => void) | undefined;
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #maxAddresses: number;
@@ -24,6 +26,7 @@ export class FailureLimiter {
   }
 
   fail(address: string, now: number = Date.now()): void {
+    this.onFail?.();
     const window = this.#windows.get(address);
     if (window && now - window.start < this.#windowMs) {
       window.failures++;

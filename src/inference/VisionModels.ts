@@ -2,6 +2,7 @@
 // FrameAnalyzer (each analyzer keeps its own input buffers, so sharing a session is safe).
 import type { Config } from '../config/schema.js';
 import type { ExecutionProvider, BatchSettings, ModelExecution } from './execution.js';
+import type { InferenceMonitor } from './ObservedRunner.js';
 import type { InferenceRunner } from './InferenceRunner.js';
 import type { RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
 import { openRunners } from './openRunners.js';
@@ -26,6 +27,8 @@ export interface VisionModels {
   readonly va: InferenceRunner | null;
   /** What runs each model: provider, threads, batching. */
   readonly execution: readonly ModelExecution[];
+  /** Run durations, failed runs and live threads, for metrics. */
+  readonly monitor: InferenceMonitor;
   /** Releases every session; idempotent. */
   close(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export async function loadVisionModels(options: VisionModelsOptions): Promise<Vi
     blendshapes: options.mesh === false ? null : runners.runner(MODEL_IDS.blendshapes),
     va: va === null ? null : runners.runner(va.manifest.id),
     execution: runners.execution,
+    monitor: runners,
     close: () => runners.close(),
   };
 }

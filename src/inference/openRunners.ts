@@ -10,6 +10,7 @@ import { batchingOn, batchSettings } from './batchDefaults.js';
 import { BatchingRunner, isBatchable } from './BatchingRunner.js';
 import type { BatchSettings, ExecutionProvider, ModelExecution, SessionExecution } from './execution.js';
 import { InferencePool } from './InferencePool.js';
+import { InferenceObserver, ObservedRunner } from './ObservedRunner.js';
 import { openRemoteRunners, type RemoteInferenceConfig } from './kserve/openRemoteRunners.js';
 import type { RemoteInferenceEvents } from './kserve/RemoteInferenceEvents.js';
 import type { InferenceRunner } from './InferenceRunner.js';
@@ -22,6 +23,10 @@ export interface ModelRunners {
   readonly execution: readonly ModelExecution[];
   /** With inference.remote: request, retry, fallback and recovered events, for metrics. */
   readonly remoteEvents?: EnhancedEventEmitter<RemoteInferenceEvents>;
+  /** Every run's duration and every failed run, per model, for metrics. */
+  readonly observer: InferenceObserver;
+  /** Inference worker threads alive now (0 when the models run on the main thread). */
+  workers(): number;
   /** Releases every session (and thread); idempotent. */
   close(): Promise<void>;
 }
@@ -48,6 +53,7 @@ export function inferenceOptions(config: Config, logger: Logger): OpenRunnersOpt
 interface Sessions {
   runner(id: string): InferenceRunner;
   execution: readonly SessionExecution[];
+  workers(): number;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,7 @@ async function openSessions(models: VerifiedModel[], providers: Record<string, E
   const log = options.logger.child({ component: 'inference' });
   if (options.threads > 0) {
     const pool = await InferencePool.start(models, { threads: options.threads, intraOpNumThreads: options.intraOpNumThreads, providers, logger: options.logger });
-    return { runner: (id) => pool.runner(id), execution: pool.execution, close: () => pool.close() };
+    return { runner: (id) => pool.runner(id), execution: pool.execution, workers: () => pool.threads, close: () => pool.close() };
   }
   const runners = new Map<string, OrtInferenceRunner>();
   try {
@@ -77,6 +83,7 @@ async function openSessions(models: VerifiedModel[], providers: Record<string, E
       return r;
     },
     execution: [...runners.values()].map((r) => r.execution),
+    workers: () => 0,
     close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => undefined)),
   };
 }
@@ -98,8 +105,11 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
     return Object.freeze({ ...e, batch: batchingOn(wanted) ? wanted : { windowMs: 0, maxBatch: 1 } });
   });
   const runners = new Map<string, InferenceRunner>();
+  const observer = new InferenceObserver();
+  observer.onListenerError = (event, error) => log.error({ err: error, event }, 'inference observer listener failed');
   for (const e of execution) {
-    const inner = local.runner(e.model);
+    // observed beneath the batcher: one run is one batch, as the session (or server) executes it
+    const inner = new ObservedRunner(local.runner(e.model), observer);
     let failures = 0;
     const onBatchFailed = (error: Error, callers: number): void => {
       // the first failure says why; later ones would repeat it at frame rate
@@ -116,6 +126,8 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
       return r;
     },
     execution: Object.freeze(execution),
+    observer,
+    workers: () => sessions.workers(),
     ...('remoteEvents' in local ? { remoteEvents: local.remoteEvents } : {}),
     close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => local.close())),
   };

@@ -17,8 +17,8 @@ import { Store } from '../store/Store.js';
 export type RecordingObserverEvents = {
   /** AffectEvents not recorded: the queue was full (slow disk) or a write failed. */
   dropped: [count: number];
-  /** Events whose batch transaction committed: recorded, and kept through a crash. */
-  recorded: [count: number];
+  /** Events whose batch transaction committed: recorded, and kept through a crash; the batch took `ms` (sent → committed). */
+  recorded: [count: number, ms: number];
 };
 
 export class Recording {
@@ -42,7 +42,7 @@ export class Recording {
         flushMs: config.store.flushMs,
         logger,
         onDrop: (n) => observer.safeEmit('dropped', n),
-        onRecorded: (n) => observer.safeEmit('recorded', n),
+        onRecorded: (n, ms) => observer.safeEmit('recorded', n, ms),
       });
       return new Recording(config, store, writer, observer, logger);
     } catch (error) {

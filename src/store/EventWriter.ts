@@ -15,8 +15,8 @@ export interface EventWriterOptions {
   logger: Logger;
   /** Counts dropped events (prom-client counter). */
   onDrop?: ((count: number) => void) | undefined;
-  /** Counts recorded events: those of a batch whose transaction committed (prom-client counter). */
-  onRecorded?: ((count: number) => void) | undefined;
+  /** Counts recorded events: those of a batch whose transaction committed, and how long the batch took (sent → committed). */
+  onRecorded?: ((count: number, ms: number) => void) | undefined;
 }
 
 function startWorker(): Worker {
@@ -34,6 +34,8 @@ export class EventWriter {
   #queue: EventRow[] = [];
   #inFlight = 0;
   #nextBatch = 1;
+  /** performance.now() when each batch in flight was sent to the thread. */
+  readonly #sentAt = new Map<number, number>();
   #acked = 0;
   readonly #waiters: Array<{ id: number; resolve: () => void }> = [];
   #timer: NodeJS.Timeout | undefined;
@@ -112,6 +114,7 @@ export class EventWriter {
       const rows = this.#queue;
       this.#queue = [];
       this.#inFlight += rows.length;
+      this.#sentAt.set(this.#nextBatch, performance.now());
       this.#worker.postMessage({ type: 'batch', id: this.#nextBatch++, rows } satisfies ToWriter);
     }
     const last = this.#nextBatch - 1;
@@ -139,9 +142,11 @@ export class EventWriter {
     if (message.type !== 'written' && message.type !== 'failed') return;
     this.#inFlight -= message.count;
     this.#acked = message.id;
+    const sentAt = this.#sentAt.get(message.id);
+    this.#sentAt.delete(message.id);
     if (message.type === 'written') {
       this.#written += message.count;
-      this.#options.onRecorded?.(message.count);
+      this.#options.onRecorded?.(message.count, sentAt === undefined ? 0 : performance.now() - sentAt);
       if (this.#overflowing && this.#inFlight === 0) {
         this.#overflowing = false;
         this.#log.warn({ dropped: this.#droppedThisEpisode }, 'recording queue drained');

@@ -5,7 +5,7 @@
 // UDP read never gets there; the second SIGTERM interrupts the read. So: SIGTERM, SIGTERM 50 ms later, SIGKILL
 // after 1 s. ffmpeg then exits with code 255 ("Immediate exit requested"): that is the normal end here.
 // Node reaps the child as soon as it exits (no zombie); `exited` resolves then.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import type { PcmChunk, VideoFrame } from '../media/frames.js';
@@ -14,6 +14,7 @@ import { AffectcastError } from '../../contracts/errors.js';
 import { decoderArgs, sdpInputArgs, type DecoderKind, type VideoDecodeOptions } from './ffmpegArgs.js';
 import { LineSplitter, parseFfmpegLogLine, showinfoFrameSize, type FfmpegLogLine } from './ffmpegLog.js';
 import { Pcm16Assembler, RawFrameAssembler } from './RawFrameAssembler.js';
+import { spawnTied } from './spawnTied.js';
 import { waitUdpBound } from './udpListening.js';
 
 export interface FfmpegDecoderOptions extends VideoDecodeOptions {
@@ -73,7 +74,8 @@ export class FfmpegDecoder {
     this.args = decoderArgs(options.kind, options, options.inputArgs ?? sdpInputArgs(options.localAddress ?? ''));
     this.frames$ = this.#frames.asObservable();
     this.pcm$ = this.#pcm.asObservable();
-    this.#child = spawn(options.ffmpegPath ?? 'ffmpeg', this.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // tied to this process: a killed server leaves no decoder behind
+    this.#child = spawnTied(options.ffmpegPath ?? 'ffmpeg', this.args);
     this.#log = options.logger.child({ component: 'decoder', kind: options.kind, ffmpegPid: this.#child.pid });
 
     let resolveExited!: (exit: DecoderExit) => void;
@@ -190,6 +192,7 @@ export class FfmpegDecoder {
         height: frame.height,
         data: frame.data,
         capturedAt,
+        decodeMs: frame.outputMs,
         ...(frame.ptsSeconds !== undefined ? { mediaTimeMs: frame.ptsSeconds * 1000 } : {}),
       });
     }

@@ -11,12 +11,19 @@ export interface FrameSize {
   ptsSeconds?: number;
 }
 
+interface AnnouncedSize extends FrameSize {
+  /** performance.now() when ffmpeg reported the decoded frame (its size line). */
+  announcedAt: number;
+}
+
 export interface RawFrame extends FrameSize {
   /** width * height * bytesPerPixel bytes, row-major. */
   data: Uint8Array;
+  /** ms from ffmpeg reporting the decoded frame to its last byte arriving: the decoder's output and pipe time. */
+  outputMs: number;
 }
 
-interface PartialFrame extends FrameSize {
+interface PartialFrame extends AnnouncedSize {
   data: Uint8Array;
   filled: number;
 }
@@ -26,7 +33,7 @@ const MAX_UNSIZED_BYTES = 64 * 1024 * 1024;
 
 export class RawFrameAssembler {
   readonly #bytesPerPixel: number;
-  readonly #sizes: FrameSize[] = [];
+  readonly #sizes: AnnouncedSize[] = [];
   readonly #chunks: Buffer[] = [];
   #bufferedBytes = 0;
   #current: PartialFrame | undefined;
@@ -49,7 +56,7 @@ export class RawFrameAssembler {
     if (!Number.isInteger(size.width) || !Number.isInteger(size.height) || size.width <= 0 || size.height <= 0) {
       throw new AffectcastError('INTERNAL', `invalid frame size ${size.width}x${size.height}`);
     }
-    this.#sizes.push({ ...size });
+    this.#sizes.push({ ...size, announcedAt: performance.now() });
     return this.#drain();
   }
 
@@ -83,8 +90,8 @@ export class RawFrameAssembler {
         else this.#chunks[0] = chunk.subarray(take);
       }
       if (frame.filled < frame.data.length) break;
-      const { filled: _filled, ...complete } = frame;
-      out.push(complete);
+      const { filled: _filled, announcedAt, ...complete } = frame;
+      out.push({ ...complete, outputMs: Math.max(0, performance.now() - announcedAt) });
       this.#current = undefined;
     }
     return out;

@@ -49,6 +49,8 @@ export type MediaForkObserverEvents = {
   /** First frame (video) or PCM chunk (audio) of a decoder, with ms since that decoder started. */
   firstmedia: [info: { decoderPid: number | undefined; ms: number; restart: number }];
   decoderexit: [exit: DecoderExit];
+  /** The decoder exited unexpectedly and is restarted (the count so far). */
+  restart: [restarts: number];
   /** The fork gives up on a live producer (emitted just before close). */
   failed: [reason: string];
   close: [];
@@ -109,7 +111,7 @@ export class MediaFork {
     this.roomId = options.offer.roomId;
     this.peerId = options.offer.peerId;
     this.displayName = options.offer.displayName;
-    this.#log = options.logger.child({ component: 'media-fork', kind: tap.kind, producerId: tap.producerId });
+    this.#log = options.logger.child({ component: 'media-fork', kind: tap.kind, roomId: this.roomId, peerId: this.peerId, producerId: tap.producerId });
     this.observer.onListenerError = (event, error) => this.#log.error({ err: error, event }, 'fork observer listener failed');
     this.frames$ = this.#frames.asObservable();
     this.pcm$ = this.#pcm.asObservable();
@@ -292,6 +294,7 @@ export class MediaFork {
     this.#restartTimes.push(now);
     this.#stats.restarts++;
     this.#log.warn({ ...details, restart: this.#stats.restarts, backoffMs }, 'decoder exited unexpectedly: restarting it');
+    this.observer.safeEmit('restart', this.#stats.restarts);
     this.#restartTimer = setTimeout(() => {
       if (this.closed) return;
       // A restarted decoder that dies (or never listens) is one more death, counted by this same handler.

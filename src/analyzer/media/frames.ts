@@ -9,6 +9,11 @@ export interface VideoFrame {
   capturedAt: number;
   /** The frame's media timestamp (ms from the start of the stream or file), where the decoder knows it. */
   mediaTimeMs?: number;
+  /**
+   * Live decoder only: ms from ffmpeg reporting the decoded frame to its last byte reaching Node (scaling,
+   * output and pipe; ffmpeg's own decoding is not visible from outside).
+   */
+  decodeMs?: number;
 }
 
 export interface PcmChunk {

@@ -4,12 +4,16 @@
 // A/V-MT-VGG-RNN export).
 import type { FaceAffect } from '../../contracts/affect.js';
 import type { ModelExecution } from '../../inference/execution.js';
+import type { InferenceMonitor } from '../../inference/ObservedRunner.js';
 import type { LogMelWindow } from '../audio/LogMelWindow.js';
+import type { FrameAnalysis } from '../FrameAnalyzerTypes.js';
 import type { VideoFrame } from '../media/frames.js';
 
 export interface StreamAnalyzer {
   /** Faces in the frame with stable ids; calls are processed in order. */
   analyze(frame: VideoFrame): Promise<FaceAffect[]>;
+  /** analyze() with the ids lost on this frame, whether the detector ran and per-stage timings. */
+  analyzeDetailed(frame: VideoFrame): Promise<FrameAnalysis>;
   /** Idempotent; drops per-stream state. */
   close(): void;
 }
@@ -30,6 +34,8 @@ export interface AnalysisProfile {
   readonly audioWindowMs: number;
   /** What runs each of its models (provider, threads, batching), for /healthz and the bench. */
   readonly execution?: readonly ModelExecution[];
+  /** Its models' run durations, failed runs and live inference threads, for metrics. */
+  readonly inference?: InferenceMonitor;
   createStreamAnalyzer(context: StreamContext): StreamAnalyzer;
   /** Releases the networks; idempotent. */
   close(): Promise<void>;

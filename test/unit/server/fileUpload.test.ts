@@ -20,13 +20,11 @@ function recordingProfile(audioWindowMs: number) {
     audioWindowMs,
     createStreamAnalyzer: (context: StreamContext) => {
       window = context.audio;
-      return {
-        analyze: async (frame: VideoFrame) => {
-          seen.push({ t: frame.mediaTimeMs, samples: audioWindowMs > 0 ? window().samplesSeen : 0, bytes: frame.data.slice() });
-          return [];
-        },
-        close: () => undefined,
+      const analyzeDetailed = async (frame: VideoFrame) => {
+        seen.push({ t: frame.mediaTimeMs, samples: audioWindowMs > 0 ? window().samplesSeen : 0, bytes: frame.data.slice() });
+        return { faces: [], lostFaceIds: [], detected: true, timings: { detect: 0, mesh: 0, expression: 0, total: 0 } };
       };
+      return { analyzeDetailed, analyze: async (frame: VideoFrame) => (await analyzeDetailed(frame)).faces, close: () => undefined };
     },
     close: async () => undefined,
   };

@@ -54,6 +54,7 @@ export async function loadAvmtProfile(config: Config, logger: Logger): Promise<A
     model: { id: network.manifest.id, version: network.manifest.version },
     audioWindowMs: preprocessing.audio?.windowMs ?? 0,
     execution: runners.execution,
+    inference: runners,
     createStreamAnalyzer: ({ audio }) =>
       createAvmtStreamAnalyzer({
         detector,

@@ -18,6 +18,7 @@ export async function loadDefaultProfile(config: Config, logger: Logger): Promis
     model: { id: 'default', version },
     audioWindowMs: 0,
     execution: models.execution,
+    inference: models.monitor,
     createStreamAnalyzer: () => new FrameAnalyzer(models, frameAnalyzerOptions(config), log),
     close: () => models.close(),
   };
