@@ -17,16 +17,17 @@ const MAX_AGE_MS = 60_000;
 /**
  * The ffmpeg filter graph (for -filter_complex) that stamps input 0's video with the wall-clock time and
  * labels the result [stamped]. RTCTIME is read as each frame passes the filter, i.e. after -re pacing, just
- * before the encoder; the timestamps are restored afterwards so the encoder sees a normal stream.
+ * before the encoder; the timestamps are restored afterwards so the encoder sees a normal stream (in µs, so
+ * that frames the sender catches up on never share a timestamp).
  */
 export function stampFilterGraph(height: number): string {
   const w = BLOCK * COLUMNS;
   const h = BLOCK * ROWS;
   const bit = `floor(X/${BLOCK})+${COLUMNS}*floor(Y/${BLOCK})`;
-  const ms = `mod(round(T*1000)\\,${WRAP})`;
+  const ms = `mod(floor(T*1000)\\,${WRAP})`;
   const lum = `255*mod(floor(${ms}/pow(2\\,${bit}))\\,2)`;
   return [
-    `[0:v]settb=1/1000,setpts=round(RTCTIME/1000),split[base][code]`,
+    `[0:v]settb=1/1000000,setpts=RTCTIME,split[base][code]`,
     `[code]crop=${w}:${h}:0:${height - h},geq=lum='${lum}':cb=128:cr=128[stamp]`,
     `[base][stamp]overlay=0:${height - h},setpts=PTS-STARTPTS[stamped]`,
   ].join(';');

@@ -101,7 +101,10 @@ function senderArgs(clip: string, options: RtpPublisherOptions, ssrc: number, ur
   const input = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, '-an'];
   const rtp = ['-ssrc', String(ssrc), '-payload_type', String(PAYLOAD_TYPE), '-f', 'rtp', url];
   if (options.copy) return [...input, '-c:v', 'copy', ...rtp];
-  const video = options.stampHeight === undefined ? [] : ['-filter_complex', stampFilterGraph(options.stampHeight), '-map', '[stamped]'];
-  const encode = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', options.bitrate ?? '400k', '-g', '15', '-keyint_min', '15'];
+  // The stamped frames carry wall-clock timestamps: passed through as they are, since a constant-rate output
+  // would duplicate frames to fill every gap once the sender runs late, each copy with the same stamp.
+  const video = options.stampHeight === undefined ? [] : ['-filter_complex', stampFilterGraph(options.stampHeight), '-map', '[stamped]', '-fps_mode', 'passthrough'];
+  // no look-ahead (libvpx would hold up to 25 frames back), as a browser's real-time encoder has none
+  const encode = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-b:v', options.bitrate ?? '400k', '-g', '15', '-keyint_min', '15'];
   return [...input, ...video, ...encode, ...rtp];
 }
