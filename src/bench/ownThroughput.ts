@@ -37,7 +37,11 @@ export async function runOwnThroughput(config: Config, frames: readonly VideoFra
     const start = performance.now();
     await Promise.all(
       analyzers.map(async (a) => {
-        for (const frame of frames) faces += (await a.analyze({ ...frame, capturedAt: Date.now() })).filter((f) => f.expression !== null).length;
+        for (const frame of frames) {
+          // read after the await: `faces += await …` would add to the value from before it, losing other streams' counts
+          const found = (await a.analyze({ ...frame, capturedAt: Date.now() })).filter((f) => f.expression !== null).length;
+          faces += found;
+        }
       }),
     );
     const seconds = (performance.now() - start) / 1000;
