@@ -3,6 +3,7 @@
 // the live analyzer sees.
 import { firstValueFrom, toArray } from 'rxjs';
 import { FfmpegDecoder } from '../analyzer/decode/FfmpegDecoder.js';
+import { AffectcastError } from '../contracts/errors.js';
 import type { VideoFrame } from '../analyzer/media/frames.js';
 import type { Logger } from '../log/logger.js';
 
@@ -10,6 +11,6 @@ export async function decodeClip(file: string, options: { fps: number; maxSide: 
   const decoder = new FfmpegDecoder({ kind: 'video', sdp: '', fps: options.fps, maxSide: options.maxSide, logger, inputArgs: ['-nostdin', '-i', file] });
   const frames = await firstValueFrom(decoder.frames$.pipe(toArray()));
   await decoder.stop();
-  if (frames.length === 0) throw new Error(`ffmpeg decoded no frame from ${file}`);
+  if (frames.length === 0) throw new AffectcastError('INTERNAL', `ffmpeg decoded no frame from ${file}`);
   return frames.slice(0, options.maxFrames);
 }

@@ -5,6 +5,7 @@
 // take of the server's (none). What is counted as the server's CPU and memory: see processTree.ts.
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AffectcastError } from '../contracts/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { App } from '../server/App.js';
 import type { Room } from '../sfu/Room.js';
@@ -103,7 +104,7 @@ async function waitForEvents(app: App, probe: StreamProbe, publishers: readonly 
     if (waiting.length === 0) return;
     if (Date.now() > deadline) {
       const unforked = waiting.filter((p) => !app.forks.forks.has(p.producer.id)).length;
-      throw new Error(`bench: ${waiting.length} of ${publishers.length} streams gave no event within ${timeoutMs} ms (${unforked} not forked)`);
+      throw new AffectcastError('INTERNAL', `bench: ${waiting.length} of ${publishers.length} streams gave no event within ${timeoutMs} ms (${unforked} not forked)`);
     }
     await sleep(200);
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../../config/schema.js';
+import { AffectcastError } from '../../contracts/errors.js';
 import type { HumanFrame, HumanWorkerData, HumanWorkerReply } from './humanProtocol.js';
 
 export interface PeerResult {
@@ -29,7 +30,7 @@ function next(worker: Worker): Promise<HumanWorkerReply> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: HumanWorkerReply) => {
       worker.off('error', onError);
-      if (message.type === 'error') reject(new Error(`@vladmandic/human: ${message.message}`));
+      if (message.type === 'error') reject(new AffectcastError('INTERNAL', `the peer (@vladmandic/human) failed: ${message.message}`));
       else resolve(message);
     };
     const onError = (error: Error) => {
