@@ -1,126 +1,142 @@
-// `affectcast bench`: what one machine can do, measured in one run so the numbers compare with each other.
-//   stages    per-stage time of the default profile on one stream (detect, FaceMesh, expression)
-//   capacity  K streams analysed at once on the shared networks: frames/s in total, and how many live
-//             streams that is at the configured analysis rate
-//   avmt      one step of the paper's network, when an export is present (untrained is fine for speed)
+// `affectcast bench`: what one machine can do, in one run, so that the numbers compare with each other.
+//   1. the clip: made from a public-domain photo, one moving face at 640×480 (benchClip.ts)
+//   2. side by side on the clip's decoded frames and the same thread budget: affectcast's analyzer and
+//      @vladmandic/human, faces per second each, and affectcast's per-stage times (where the time goes)
+//   3. live: a real server fed by synthetic RTP publishers, at a ladder of stream counts until the slowest
+//      stream falls below the minimum analysed rate (liveLadder.ts)
+// The parts run one after the other, never at once, so each has the machine to itself.
 // Timing goals belong here, never in tests.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FrameAnalyzer, frameAnalyzerOptions } from '../analyzer/FrameAnalyzer.js';
-import { LogMelWindow } from '../analyzer/audio/LogMelWindow.js';
-import type { VideoFrame } from '../analyzer/media/frames.js';
-import { loadAvmtProfile } from '../analyzer/profiles/avmt/avmtProfile.js';
-import type { StreamAnalyzer } from '../analyzer/profiles/AnalysisProfile.js';
-import type { Config } from '../config/schema.js';
-import type { ModelExecution } from '../inference/execution.js';
-import { loadVisionModels, visionModelsOptions } from '../inference/VisionModels.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { decodeStill } from './benchFrames.js';
-import { summarize, type TimingSummary } from './stats.js';
+import { App } from '../app/App.js';
+import { defaultPhoto, makeBenchClip, type BenchClip } from './benchClip.js';
+import { decodeClip } from './benchFrames.js';
+import { runLadder, type LiveRun } from './liveLadder.js';
+import { runOwnThroughput, type OwnResult } from './ownThroughput.js';
+import { runHumanPeer, type PeerResult } from './peer/humanPeer.js';
+import { round } from './stats.js';
 
 export interface BenchOptions {
-  input: string;
-  frames: number;
-  streams: number[];
+  /** Photo of one face; default: the Grace Hopper portrait (defaultPhoto). */
+  photo: string | undefined;
+  ladder: number[];
+  minAnalysedFps: number;
+  warmupMs: number;
+  windowMs: number;
+  /** Decoded frames of the clip for the side-by-side comparison. */
+  peerFrames: number;
+  /** Frame rate the synthetic publishers send at (a webcam's). */
+  sendFps: number;
+  /** Shown in the results: the command line that made them. */
+  command: string;
 }
+
+/** The issue's goals for the default profile on a 2-core machine; the results say whether each was met. */
+export const TARGETS = { streams: 20, p95OneStreamMs: 50, p95LargestMs: 150, ratioVsPeer: 4.5 } as const;
 
 export interface BenchResult {
-  benchVersion: 1;
-  startedAt: string;
+  date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; loadAverage1m: number };
-  config: { fps: number; maxSide: number; intraOpThreads: number };
-  /** What actually ran each model (provider after any fallback, threads, batching). */
-  execution: readonly ModelExecution[];
-  input: { file: string; width: number; height: number; faces: number };
-  stages: Record<'detect' | 'mesh' | 'expression' | 'total', TimingSummary>;
-  capacity: Array<{ streams: number; framesPerSecond: number; realtimeStreamsAtConfiguredFps: number; scaling: number }>;
-  avmt: { version: string; facesPerStep: number; step: TimingSummary; execution: readonly ModelExecution[] } | { skipped: string };
-}
-
-/** Runs `analyzers` concurrently, each on `frames` frames; returns frames/s over all of them. */
-async function throughput(analyzers: StreamAnalyzer[], frame: VideoFrame, frames: number): Promise<number> {
-  const start = performance.now();
-  await Promise.all(
-    analyzers.map(async (a) => {
-      for (let i = 0; i < frames; i++) await a.analyze({ ...frame, capturedAt: Date.now() });
-    }),
-  );
-  return (analyzers.length * frames * 1000) / (performance.now() - start);
+  runs: LiveRun[];
+  facesPerSecond: number;
+  peer: { name: string; facesPerSecond: number; backend: string; threads: number };
+  ratioVsPeer: number;
+  benchVersion: 2;
+  command: string;
+  config: { profile: string; analysedFpsConfigured: number; maxSide: number; inferenceThreads: number; intraOpThreads: number; minAnalysedFps: number; windowMs: number };
+  clip: { photo: string; width: number; height: number; sendFps: number; seconds: number };
+  /** The first ladder step that did not hold (absent when the ladder ended first). */
+  overload: LiveRun | undefined;
+  own: OwnResult;
+  peerDetails: PeerResult;
+  targets: Array<{ goal: string; value: number; met: boolean }>;
 }
 
 export async function runBench(config: Config, options: BenchOptions, logger: Logger): Promise<BenchResult> {
-  const frame = await decodeStill(options.input, config.analyzer.maxSide, logger);
-  const models = await loadVisionModels(visionModelsOptions(config, logger));
-  const startedAt = new Date().toISOString();
+  const date = new Date().toISOString();
+  const loadAverage1m = round(os.loadavg()[0] ?? 0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affectcast-bench-'));
   try {
-    const analyzerOptions = { ...frameAnalyzerOptions(config), lostAfterFrames: config.analyzer.lostAfterFrames };
-    const single = new FrameAnalyzer(models, analyzerOptions, logger);
-    const timings: Record<'detect' | 'mesh' | 'expression' | 'total', number[]> = { detect: [], mesh: [], expression: [], total: [] };
-    let faces = 0;
-    for (let i = 0; i < Math.min(5, options.frames); i++) await single.analyze(frame); // warm-up: first runs allocate
-    for (let i = 0; i < options.frames; i++) {
-      const r = await single.analyzeDetailed({ ...frame, capturedAt: Date.now() });
-      faces = r.faces.length;
-      for (const key of Object.keys(timings) as Array<keyof typeof timings>) timings[key].push(r.timings[key]);
-    }
-    single.close();
-
-    const capacity: BenchResult['capacity'] = [];
-    let base = 0;
-    for (const k of options.streams) {
-      const analyzers = Array.from({ length: k }, () => new FrameAnalyzer(models, analyzerOptions, logger));
-      const fps = await throughput(analyzers, frame, Math.max(5, Math.round(options.frames / k)));
-      for (const a of analyzers) a.close();
-      if (capacity.length === 0) base = fps / k;
-      capacity.push({
-        streams: k,
-        framesPerSecond: Math.round(fps * 10) / 10,
-        realtimeStreamsAtConfiguredFps: Math.floor((fps / config.analyzer.fps) * 10) / 10,
-        scaling: Math.round((fps / (base * k)) * 100) / 100,
-      });
-    }
-
+    const clip = await makeBenchClip(options.photo ?? (await defaultPhoto()), dir, options.sendFps);
+    const { own, peer } = await sideBySide(config, clip, options, logger);
+    const ladder = await live(config, clip, options, dir, logger);
+    const runs = ladder.runs;
+    const ratioVsPeer = peer.facesPerSecond > 0 ? round(own.facesPerSecond / peer.facesPerSecond) : 0;
     return {
-      benchVersion: 1,
-      startedAt,
+      date,
       machine: {
         cpus: os.availableParallelism(),
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         node: process.version,
         platform: `${os.platform()} ${os.release()}`,
-        loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
+        loadAverage1m,
       },
-      config: { fps: config.analyzer.fps, maxSide: config.analyzer.maxSide, intraOpThreads: config.models.intraOpThreads },
-      execution: models.execution,
-      input: { file: path.basename(options.input), width: frame.width, height: frame.height, faces },
-      stages: { detect: summarize(timings.detect), mesh: summarize(timings.mesh), expression: summarize(timings.expression), total: summarize(timings.total) },
-      capacity,
-      avmt: await benchAvmt(config, frame, options.frames, logger),
+      runs,
+      facesPerSecond: own.facesPerSecond,
+      peer: { name: peer.name, facesPerSecond: peer.facesPerSecond, backend: peer.backend, threads: peer.threads },
+      ratioVsPeer,
+      benchVersion: 2,
+      command: options.command,
+      config: {
+        profile: config.models.profile,
+        analysedFpsConfigured: config.analyzer.fps,
+        maxSide: config.analyzer.maxSide,
+        inferenceThreads: config.models.inferenceThreads,
+        intraOpThreads: config.models.intraOpThreads,
+        minAnalysedFps: options.minAnalysedFps,
+        windowMs: options.windowMs,
+      },
+      clip: { photo: path.basename(clip.photo), width: clip.width, height: clip.height, sendFps: clip.fps, seconds: clip.seconds },
+      overload: ladder.overload,
+      own,
+      peerDetails: peer,
+      targets: targets(runs, ratioVsPeer, options.minAnalysedFps),
     };
   } finally {
-    await models.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function benchAvmt(config: Config, frame: VideoFrame, frames: number, logger: Logger): Promise<BenchResult['avmt']> {
-  // Speed only: an untrained export is as fast as a trained one, and nothing it outputs is reported.
-  const profile = await loadAvmtProfile({ ...config, models: { ...config.models, allowUntrained: true } }, logger).catch((error: unknown) => error as Error);
-  if (profile instanceof Error) return { skipped: profile.message };
+async function sideBySide(config: Config, clip: BenchClip, options: BenchOptions, logger: Logger): Promise<{ own: OwnResult; peer: PeerResult }> {
+  const frames = await decodeClip(clip.file, { fps: config.analyzer.fps, maxSide: config.analyzer.maxSide, maxFrames: options.peerFrames }, logger);
+  const own = await runOwnThroughput(config, frames, logger);
+  const peer = await runHumanPeer(frames, { threads: own.threads, maxFaces: config.analyzer.maxFaces, minFaceScore: config.analyzer.minFaceScore });
+  return { own, peer };
+}
+
+async function live(config: Config, clip: BenchClip, options: BenchOptions, dir: string, logger: Logger) {
+  const largest = Math.max(...options.ladder);
+  const perRoom = Math.min(10, config.limits.peersPerRoom);
+  // The configured server, on a free loopback port, with a data directory of its own (recording included:
+  // it is part of what a server does per stream) and room for the ladder's streams.
+  const serverConfig = Object.freeze(
+    ConfigSchema.parse({
+      ...config,
+      server: { ...config.server, host: '127.0.0.1', port: 0 },
+      dataDir: path.join(dir, 'data'),
+      limits: { ...config.limits, decoders: Math.max(config.limits.decoders, largest), rooms: Math.max(config.limits.rooms, Math.ceil(largest / perRoom) + 1) },
+    }),
+  );
+  const app = await App.start(serverConfig, logger);
   try {
-    const audio = new LogMelWindow(profile.audioWindowMs || 1000);
-    const stream = profile.createStreamAnalyzer({ roomId: 'bench', peerId: 'bench', producerId: 'bench', audio: () => audio });
-    const samples: number[] = [];
-    let faces = 0;
-    for (let i = 0; i < Math.min(3, frames); i++) await stream.analyze(frame);
-    for (let i = 0; i < Math.max(5, Math.round(frames / 4)); i++) {
-      const t0 = performance.now();
-      faces = (await stream.analyze({ ...frame, capturedAt: Date.now() })).length;
-      samples.push(performance.now() - t0);
-    }
-    stream.close();
-    return { version: profile.model.version, facesPerStep: faces, step: summarize(samples), execution: profile.execution ?? [] };
+    return await runLadder(app, clip, { ladder: options.ladder, minAnalysedFps: options.minAnalysedFps, warmupMs: options.warmupMs, windowMs: options.windowMs, perRoom }, logger);
   } finally {
-    await profile.close();
+    await app.close();
   }
+}
+
+function targets(runs: readonly LiveRun[], ratioVsPeer: number, minFps: number): BenchResult['targets'] {
+  const one = runs.find((r) => r.streams === 1);
+  const largest = runs.at(-1);
+  const held = largest && largest.minAnalysedFps >= minFps ? largest.streams : 0;
+  return [
+    { goal: `streams at >= ${minFps} analysed fps >= ${TARGETS.streams}`, value: held, met: held >= TARGETS.streams },
+    { goal: `p95 frame->event at 1 stream <= ${TARGETS.p95OneStreamMs} ms`, value: one?.latencyMs.p95 ?? NaN, met: (one?.latencyMs.p95 ?? Infinity) <= TARGETS.p95OneStreamMs },
+    { goal: `p95 frame->event at the largest count <= ${TARGETS.p95LargestMs} ms`, value: largest?.latencyMs.p95 ?? NaN, met: (largest?.latencyMs.p95 ?? Infinity) <= TARGETS.p95LargestMs },
+    { goal: `faces/s vs the peer >= ${TARGETS.ratioVsPeer}x`, value: ratioVsPeer, met: ratioVsPeer >= TARGETS.ratioVsPeer },
+  ];
 }

@@ -1,21 +1,31 @@
-// Summary statistics of timing samples (ms).
+// Summary statistics of timing samples (ms), nearest-rank percentiles.
 export interface TimingSummary {
   n: number;
   mean: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
-export function summarize(samples: readonly number[]): TimingSummary {
+export const round = (value: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+/** The nearest-rank `p` quantile (0..1) of `samples`; NaN when there are none. */
+export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-  const round = (v: number) => Math.round(v * 100) / 100;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
+}
+
+export function summarize(samples: readonly number[]): TimingSummary {
   return {
-    n: sorted.length,
-    mean: round(sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length)),
-    p50: round(pick(0.5)),
-    p95: round(pick(0.95)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
+    n: samples.length,
+    mean: round(samples.reduce((s, v) => s + v, 0) / Math.max(1, samples.length)),
+    p50: round(percentile(samples, 0.5)),
+    p95: round(percentile(samples, 0.95)),
+    p99: round(percentile(samples, 0.99)),
+    max: round(samples.reduce((m, v) => Math.max(m, v), -Infinity)),
   };
 }

@@ -12,15 +12,21 @@ import { tokenCommand } from './token.js';
 const benchCommand = defineCommand({
   name: 'bench',
   synopsis: ['[options]'],
-  summary: "measure the analyzer on this machine (stages, streams per machine, the paper's network) as JSON",
+  summary: 'measure this machine: live streams per machine and latency, and faces/s side by side with @vladmandic/human',
   description:
-    "Measures the analyzer on this machine (stage times, streams per machine, the paper's network) and writes the " +
-    'results as JSON to stdout and to a file.',
+    'Starts a server fed by synthetic RTP publishers (a clip made from a public-domain photo) at a ladder of stream ' +
+    'counts until the slowest stream falls below --min-fps, and runs the analyzer and @vladmandic/human side by side on ' +
+    'the same frames. Prints a table and writes bench/results/latest.json plus a dated copy (README, bench/README.md).',
   options: {
-    input: { type: 'string', placeholder: 'FILE', help: 'image or video to analyse', shownDefault: "face-api's sample photo" },
-    frames: { type: 'string', placeholder: 'N', help: 'frames per measurement (at least 5)', shownDefault: '60' },
-    streams: { type: 'string', placeholder: 'LIST', help: 'stream counts to measure, comma-separated', shownDefault: '1,2,4' },
-    out: { type: 'string', placeholder: 'FILE', help: 'where to write the JSON', shownDefault: 'bench/results/bench-<time>.json' },
+    streams: { type: 'string', placeholder: 'LIST', help: 'rising stream counts of the ladder, comma-separated', shownDefault: '1,2,4,8,12,16,20,24,28,32,40,48' },
+    'min-fps': { type: 'string', placeholder: 'FPS', help: 'the ladder stops at the first count whose slowest stream analyses fewer', shownDefault: '5' },
+    window: { type: 'string', placeholder: 'S', help: 'seconds measured at each count', shownDefault: '10' },
+    warmup: { type: 'string', placeholder: 'S', help: 'seconds before measuring at each count', shownDefault: '3' },
+    frames: { type: 'string', placeholder: 'N', help: 'decoded frames for the side-by-side comparison', shownDefault: '60' },
+    'send-fps': { type: 'string', placeholder: 'FPS', help: 'frame rate the synthetic publishers send at', shownDefault: '30' },
+    photo: { type: 'string', placeholder: 'FILE', help: 'photo of one face for the clip', shownDefault: 'the Grace Hopper portrait' },
+    'out-dir': { type: 'string', placeholder: 'DIR', help: 'where latest.json and the dated copy go', shownDefault: 'bench/results' },
+    quick: { type: 'boolean', help: 'one stream, a 3 s window, 10 frames: a smoke run' },
     ...CONFIG_OPTIONS,
   },
   maxPositionals: 0,
