@@ -26,7 +26,7 @@ const benchCommand = defineCommand({
     'send-fps': { type: 'string', placeholder: 'FPS', help: 'frame rate the synthetic publishers send at', shownDefault: '30' },
     photo: { type: 'string', placeholder: 'FILE', help: 'photo of one face for the clip', shownDefault: 'the Grace Hopper portrait' },
     'out-dir': { type: 'string', placeholder: 'DIR', help: 'where latest.json and the dated copy go', shownDefault: 'bench/results' },
-    quick: { type: 'boolean', help: 'one stream, a 3 s window, 10 frames: a smoke run' },
+    quick: { type: 'boolean', help: 'one stream, a 3 s window, 10 frames: a smoke run', shownDefault: 'false' },
     ...CONFIG_OPTIONS,
   },
   maxPositionals: 0,
