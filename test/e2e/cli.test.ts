@@ -213,7 +213,10 @@ const DOCUMENTED_COLUMNS = [
   'box_x', 'box_y', 'box_w', 'box_h', 'face_score', 'top_expression',
   'p_neutral', 'p_anger', 'p_disgust', 'p_fear', 'p_happiness', 'p_sadness', 'p_surprise',
   'valence', 'arousal', 'AU1', 'AU2', 'AU4', 'AU6', 'AU12', 'AU15', 'AU20', 'AU25',
-  'provenance_expression', 'provenance_va', 'provenance_au', 'model', 'latency_ms', 'label', 'note',
+  'provenance_expression', 'provenance_va', 'provenance_au', 'model', 'latency_ms',
+  'raw_valence', 'raw_arousal', 'raw_p_neutral', 'raw_p_anger', 'raw_p_disgust', 'raw_p_fear', 'raw_p_happiness', 'raw_p_sadness', 'raw_p_surprise',
+  'raw_AU1', 'raw_AU2', 'raw_AU4', 'raw_AU6', 'raw_AU12', 'raw_AU15', 'raw_AU20', 'raw_AU25',
+  'label', 'note',
 ];
 const COMMAND_NAMES = ['serve', 'analyze', 'bench', 'token', 'export', 'models'];
 

@@ -30,6 +30,11 @@ export const EXPORT_COLUMNS = [
   'provenance_au',
   'model',
   'latency_ms',
+  // the values before smoothing (AffectEvent faces[].raw), empty when smoothing is off
+  'raw_valence',
+  'raw_arousal',
+  ...EXPRESSIONS.map((e) => `raw_p_${e}`),
+  ...ACTION_UNITS.map((au) => `raw_${au}`),
   'label',
   'note',
 ] as const;
@@ -64,12 +69,23 @@ function faceCells(face: FaceAffect | undefined): Cell[] {
   ].map((c) => (c === null ? '' : c));
 }
 
+function rawCells(face: FaceAffect | undefined): Cell[] {
+  const raw = face?.raw;
+  if (!raw) return new Array<Cell>(2 + EXPRESSIONS.length + ACTION_UNITS.length).fill('');
+  return [
+    raw.valence,
+    raw.arousal,
+    ...EXPRESSIONS.map((e) => raw.expression?.[e] ?? null),
+    ...ACTION_UNITS.map((au) => (raw.aus ? raw.aus[au] : null)),
+  ].map((c) => (c === null ? '' : c));
+}
+
 /** The rows of one recorded event. */
 export function eventRows(event: AffectEvent, ctx: RowContext): Cell[][] {
   const who: Cell[] = [text(event.peerId), text(ctx.nameOf(event.peerId)), text(event.producerId)];
-  const tail: Cell[] = [text(`${event.model.id}@${event.model.version}`), event.latencyMs, '', ''];
+  const model: Cell[] = [text(`${event.model.id}@${event.model.version}`), event.latencyMs];
   const faces: Array<FaceAffect | undefined> = event.faces.length > 0 ? event.faces : [undefined];
-  return faces.map((face) => [...base('event', ctx, event.capturedAt), ...who, ...faceCells(face), ...tail]);
+  return faces.map((face) => [...base('event', ctx, event.capturedAt), ...who, ...faceCells(face), ...model, ...rawCells(face), '', '']);
 }
 
 function blankUpTo(cells: Cell[], label: string, note: string): Cell[] {

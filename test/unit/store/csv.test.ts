@@ -84,6 +84,14 @@ describe('csv', { timeout: 10_000 }, () => {
     assert.equal(b[col('face_id')], '3');
     assert.equal(b[col('valence')], '');
     assert.equal(b[col('AU12')], '');
+    // no raw values on these faces (smoothing off): empty raw cells
+    assert.equal(a[col('raw_valence')], '');
+    assert.equal(a[col('raw_AU12')], '');
+    // a smoothed face exports its raw values beside the smoothed ones
+    const smoothed = { ...face(1, -0.25), raw: { valence: -0.5, arousal: 0.125, aus: null, expression: { neutral: 0.1, anger: 0, disgust: 0, fear: 0, happiness: 0.9, sadness: 0, surprise: 0 } } };
+    const [s] = parseCsv(eventRows(event('r', 'p1', 1_600, [smoothed]), ctx).map(csvRecord).join('')) as [string[]];
+    assert.equal(s.length, EXPORT_COLUMNS.length);
+    assert.deepEqual([s[col('valence')], s[col('raw_valence')], s[col('raw_arousal')], s[col('raw_p_happiness')], s[col('raw_AU12')]], ['-0.25', '-0.5', '0.125', '0.9', '']);
     const empty = parseCsv(eventRows(event('r', 'p1', 2_000, []), ctx).map(csvRecord).join(''));
     assert.equal(empty.length, 1);
     assert.equal(empty[0]?.[col('face_id')], '');
