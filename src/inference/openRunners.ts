@@ -50,6 +50,15 @@ export function inferenceOptions(config: Config, logger: Logger): OpenRunnersOpt
   return { threads: m.inferenceThreads, intraOpNumThreads: m.intraOpThreads, executionProvider: m.executionProvider, providers: m.providers, batching: m.batching, remote: config.inference.remote, logger };
 }
 
+/** The runner of each opened model, by id; an id that was not opened is a programming error. */
+function lookup<T>(runners: ReadonlyMap<string, T>): (id: string) => T {
+  return (id) => {
+    const r = runners.get(id);
+    if (!r) throw new RangeError(`model '${id}' was not opened`);
+    return r;
+  };
+}
+
 interface Sessions {
   runner(id: string): InferenceRunner;
   execution: readonly SessionExecution[];
@@ -77,11 +86,7 @@ async function openSessions(models: VerifiedModel[], providers: Record<string, E
   }
   let closing: Promise<void> | undefined;
   return {
-    runner: (id) => {
-      const r = runners.get(id);
-      if (!r) throw new RangeError(`model '${id}' was not opened`);
-      return r;
-    },
+    runner: lookup(runners),
     execution: [...runners.values()].map((r) => r.execution),
     workers: () => 0,
     close: () => (closing ??= Promise.all([...runners.values()].map((r) => r.close())).then(() => undefined)),
@@ -120,11 +125,7 @@ export async function openRunners(models: VerifiedModel[], options: OpenRunnersO
   log.info({ execution }, 'inference runners ready');
   let closing: Promise<void> | undefined;
   return {
-    runner: (id) => {
-      const r = runners.get(id);
-      if (!r) throw new RangeError(`model '${id}' was not opened`);
-      return r;
-    },
+    runner: lookup(runners),
     execution: Object.freeze(execution),
     observer,
     workers: () => sessions.workers(),
