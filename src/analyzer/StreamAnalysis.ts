@@ -27,6 +27,7 @@ export class StreamAnalysis {
   readonly #observer: AnalyzerObserver;
   /** Faces in this stream's latest analysed frame (for the tracked-faces gauge). */
   #trackedFaces = 0;
+  #closed = false;
 
   constructor(
     fork: Pick<MediaFork, 'frames$' | 'closed$'>,
@@ -50,12 +51,15 @@ export class StreamAnalysis {
       try {
         const wait = Math.max(0, Date.now() - frame.capturedAt);
         const analysis = await analyzer.analyzeDetailed(frame);
+        if (this.#closed) return null; // the stream ended while its last frame was analysed
         observer.safeEmit('stages', { ...analysis.timings, decode: frame.decodeMs, wait });
         const tracked = analysis.faces.length;
         if (tracked !== this.#trackedFaces) observer.safeEmit('trackedfaces', tracked - this.#trackedFaces);
         this.#trackedFaces = tracked;
         return { frame, faces: analysis.faces };
       } catch (error) {
+        // a frame still in flight when the stream closes is not a failure: its analyzer was closed under it
+        if (this.#closed) return null;
         deps.observer.safeEmit('failedframe');
         if (this.#failures++ === 0) log.error({ err: error }, 'frame analysis failed; skipping failing frames of this stream (counted in affectcast_failed_frames_total)');
         return null;
@@ -84,6 +88,8 @@ export class StreamAnalysis {
 
   /** Idempotent. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#subscription.unsubscribe();
     this.#pace.unsubscribe();
     this.#analyzer.close();
