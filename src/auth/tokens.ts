@@ -67,7 +67,8 @@ export class TokenIssuer {
       room,
       role: normalise(role),
       exp: Math.floor((now + ttlMs) / 1000),
-      jti: crypto.randomBytes(9).toString('base64url'),
+      // hex: an id is typed on command lines (`affectcast token revoke ID`), where a leading '-' reads as an option
+      jti: crypto.randomBytes(9).toString('hex'),
     };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${PREFIX}.${body}.${mac(this.#secret, body).toString('base64url')}`, claims };
