@@ -50,7 +50,7 @@ module.exports = {
       name: 'media-path-not-to-server',
       comment: 'Nothing of the media path imports the HTTP layer (the analyzer has its own rule above): shared socket middleware lives in src/auth.',
       severity: 'error',
-      from: { path: '^src/(sfu|overlay|inference|store|consent|alerts|auth)/' },
+      from: { path: '^src/(sfu|overlay|inference|store|consent|alerts|auth|cluster)/' },
       to: { path: '^src/server/' },
     },
     {
