@@ -13,8 +13,8 @@ export interface FrameStages extends StageTimings {
 }
 
 export type AnalyzerObserverEvents = {
-  /** An AffectEvent handed to the sink. */
-  published: [event: AffectEvent];
+  /** An AffectEvent handed to the sink, and how long the sink (the hub and its sockets) took, ms. */
+  published: [event: AffectEvent, publishMs: number];
   /** A decoded frame skipped because the analysis of an earlier frame was still running (latest wins). */
   droppedframe: [];
   /** A frame whose analysis threw: skipped, the stream goes on. */
@@ -23,8 +23,6 @@ export type AnalyzerObserverEvents = {
   audiosamples: [count: number];
   /** One frame analysed: where its time went. */
   stages: [stages: FrameStages];
-  /** The event handed to the sink (the hub and its sockets), ms. */
-  publishms: [ms: number];
   /** A stream's count of tracked faces changed by `delta` (its close takes its faces away). */
   trackedfaces: [delta: number];
 };

@@ -79,8 +79,7 @@ export class StreamAnalysis {
         next: (event) => {
           const start = performance.now();
           publish(event);
-          observer.safeEmit('publishms', performance.now() - start);
-          observer.safeEmit('published', event);
+          observer.safeEmit('published', event, performance.now() - start);
         },
         complete: () => this.close(),
       });

@@ -71,9 +71,10 @@ export function attachForkMetrics(forks: ForkManager, metrics: Metrics): () => v
 
 /** Published events and their latency, dropped and failed frames, audio samples analysed. */
 export function attachAnalyzerMetrics(observer: AnalyzerObserver, metrics: Metrics): () => void {
-  const onPublished = (event: AffectEvent) => {
+  const onPublished = (event: AffectEvent, publishMs: number) => {
     metrics.affectEvents.inc();
     metrics.eventLatency.observe(event.latencyMs);
+    metrics.stageDuration.observe({ stage: 'publish' }, publishMs);
   };
   const onDropped = () => metrics.droppedFrames.inc();
   const onFailed = () => metrics.failedFrames.inc();
@@ -84,10 +85,8 @@ export function attachAnalyzerMetrics(observer: AnalyzerObserver, metrics: Metri
     // a stage that did not run on this frame (the detector while tracking holds) is not a 0 ms sample
     for (const stage of ['detect', 'mesh', 'expression'] as const) if (stages[stage] > 0) metrics.stageDuration.observe({ stage }, stages[stage]);
   };
-  const onPublishMs = (ms: number) => metrics.stageDuration.observe({ stage: 'publish' }, ms);
   const onTracked = (delta: number) => metrics.trackedFaces.inc(delta);
   observer.on('stages', onStages);
-  observer.on('publishms', onPublishMs);
   observer.on('trackedfaces', onTracked);
   observer.on('published', onPublished);
   observer.on('droppedframe', onDropped);
@@ -99,7 +98,6 @@ export function attachAnalyzerMetrics(observer: AnalyzerObserver, metrics: Metri
     observer.off('failedframe', onFailed);
     observer.off('audiosamples', onSamples);
     observer.off('stages', onStages);
-    observer.off('publishms', onPublishMs);
     observer.off('trackedfaces', onTracked);
   };
 }
@@ -132,12 +130,9 @@ export function attachInferenceMetrics(inference: InferenceMonitor, metrics: Met
   const onFailed = (model: string) => metrics.failedBatches.inc({ model });
   inference.observer.on('run', onRun);
   inference.observer.on('runfailed', onFailed);
-  // threads come and go (a dead one is replaced): read when scraped
-  const update = setInterval(() => metrics.inferenceWorkers.set(inference.workers()), 1_000);
-  update.unref();
-  metrics.inferenceWorkers.set(inference.workers());
+  metrics.workersAlive = () => inference.workers();
   return () => {
-    clearInterval(update);
+    metrics.workersAlive = () => 0;
     inference.observer.off('run', onRun);
     inference.observer.off('runfailed', onFailed);
   };

@@ -96,11 +96,15 @@ export class Metrics {
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
-  readonly inferenceWorkers = new Gauge({
+  /** Read when scraped (threads come and go: a dead one is replaced): see workersAlive. */
+  readonly inferenceWorkers: Gauge = new Gauge({
     name: 'affectcast_inference_workers',
     help: 'Live inference worker threads',
     registers: [this.registry],
+    collect: (): void => this.inferenceWorkers.set(this.workersAlive()),
   });
+  /** Set by whoever attaches inference; 0 until then. */
+  workersAlive: () => number = () => 0;
   readonly trackedFaces = new Gauge({
     name: 'affectcast_tracked_faces',
     help: 'Faces tracked now, over all analysed streams',

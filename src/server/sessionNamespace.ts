@@ -2,21 +2,18 @@
 // start/stop), markers, alerts and rule changes — and its requests (history, addMarker, start/stop, rules),
 // answered by one Ack each, with the same validation and codes as the REST routes.
 import type { Namespace } from 'socket.io';
-import type { Ack } from '../contracts/ack.js';
-import { AffectcastError, type ErrorPayload } from '../contracts/errors.js';
 import type { SessionClientToServerEvents, SessionServerToClientEvents } from '../contracts/session.js';
 import type { FailureLimiter } from '../auth/FailureLimiter.js';
 import type { TokenIssuer } from '../auth/tokens.js';
 import type { Logger } from '../log/logger.js';
 import type { Recording } from './Recording.js';
 import type { RoomActions } from './api/RoomActions.js';
+import { answerRequests } from './answerRequests.js';
 import { requireToken, type AuthedSocketData } from '../auth/socketAuth.js';
 
 export type SessionNamespace = Namespace<SessionClientToServerEvents, SessionServerToClientEvents, Record<string, never>, AuthedSocketData>;
 
 const channel = (room: string): string => `session:${room}`;
-
-type Handler = (room: string, data: unknown) => unknown;
 
 export function attachSessionNamespace(
   namespace: SessionNamespace,
@@ -26,34 +23,18 @@ export function attachSessionNamespace(
   const log = deps.logger.child({ component: 'session-namespace' });
   requireToken(namespace, deps.tokens, ['dashboard', 'admin'], log, deps.failures);
 
-  const handlers: Record<keyof SessionClientToServerEvents, Handler> = {
-    history: (room, data) => actions.history(room, data),
-    addMarker: (room, data) => actions.addMarker(room, data),
-    startSession: (room) => actions.start(room),
-    stopSession: (room) => actions.stop(room),
-    setRules: (room, data) => actions.setRules(room, data),
-  };
-
   namespace.on('connection', (socket) => {
     const { room } = socket.data.claims;
     void socket.join(channel(room));
     socket.emit('session', recording.recorder.current(room));
     socket.emit('rules', actions.rules(room));
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
-      const reply = ack as (a: Ack<unknown>) => void;
-      const handler = Object.hasOwn(handlers, event) ? handlers[event as keyof SessionClientToServerEvents] : undefined;
-      const fail = (error: unknown) => {
-        const payload: ErrorPayload = error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL', message: 'internal error' };
-        if (payload.code === 'INTERNAL') log.error({ err: error, event: event.slice(0, 64) }, 'session request failed');
-        reply({ ok: false, error: payload });
-      };
-      void (async () => {
-        if (!handler) throw new AffectcastError('UNKNOWN_REQUEST', `no such request: ${event.slice(0, 64)}`);
-        return handler(room, args.length >= 2 ? args[0] : undefined);
-      })().then((data) => reply({ ok: true, data }), fail);
-    });
+    answerRequests(socket, {
+      history: (data) => actions.history(room, data),
+      addMarker: (data) => actions.addMarker(room, data),
+      startSession: () => actions.start(room),
+      stopSession: () => actions.stop(room),
+      setRules: (data) => actions.setRules(room, data),
+    } satisfies Record<keyof SessionClientToServerEvents, (data: unknown) => unknown>, log);
   });
 
   const onSession = (room: string, session: Parameters<SessionServerToClientEvents['session']>[0]) =>

@@ -305,6 +305,11 @@ describe('REST API and sockets: roles, refusals, bad input', { timeout: 120_000 
     await until(() => pushed.length === 1, 5_000, 'the marker pushed to /session');
     const ack = (await socket.timeout(5_000).emitWithAck('addMarker', { label: '' })) as { ok: boolean; error?: { code: string } };
     assert.deepEqual([ack.ok, ack.error?.code], [false, 'BAD_REQUEST']);
+    // the request's name is the client's too: an unknown one, or a number, is an unknown request
+    for (const name of ['teleport', 42]) {
+      const unknown = (await socket.timeout(5_000).emitWithAck(name as string, {})) as { ok: boolean; error?: { code: string } };
+      assert.deepEqual([unknown.ok, unknown.error?.code], [false, 'UNKNOWN_REQUEST'], String(name));
+    }
     const history = (await socket.timeout(5_000).emitWithAck('history', {})) as { ok: true; data: { events: unknown[]; markers: unknown[]; participants: unknown[] } };
     assert.ok(history.ok);
     assert.equal(history.data.events.length, 5 + 16);

@@ -19,12 +19,9 @@
 // with each source held out of the fit in turn, it matches face-api's box better than the BlazeFace rule
 // (faceApiBox.ts) on every source, and the expression it crops agrees with face-api's more often.
 import type { FaceDetection } from '../face/FaceDetection.js';
-import type { FaceLandmarks } from '../face/FaceMesh.js';
+import { MIN_FACE_PRESENCE, type FaceLandmarks } from '../face/FaceMesh.js';
 import type { Box } from '../image/geometry.js';
 import { faceApiBoxFromBlazeFace } from './faceApiBox.js';
-
-/** MediaPipe face landmarker's min_face_presence_confidence default: below it the mesh is not a face's. */
-export const MIN_MESH_PRESENCE = 0.5;
 
 /** FaceMesh V2's face oval (MediaPipe's FACEMESH_FACE_OVAL), clockwise from the top of the forehead. */
 export const FACE_OVAL: readonly number[] = [
@@ -76,5 +73,5 @@ export function faceApiBoxFromLandmarks(points: ArrayLike<number>, rule: Readonl
  * BlazeFace's box and eyes (no mesh in the profile, or a mesh fitted to something that is not a face).
  */
 export function faceApiBoxForFace(det: FaceDetection, landmarks: FaceLandmarks | undefined): Box {
-  return landmarks !== undefined && landmarks.score >= MIN_MESH_PRESENCE ? faceApiBoxFromLandmarks(landmarks.points) : faceApiBoxFromBlazeFace(det);
+  return landmarks !== undefined && landmarks.score >= MIN_FACE_PRESENCE ? faceApiBoxFromLandmarks(landmarks.points) : faceApiBoxFromBlazeFace(det);
 }

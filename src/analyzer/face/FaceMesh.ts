@@ -14,6 +14,9 @@ export const FACEMESH_POINTS = 478;
 /** MediaPipe face landmarker: RectTransformation scale 1.5, square_long. */
 export const FACEMESH_CROP_SCALE = 1.5;
 
+/** MediaPipe face landmarker's min_face_presence_confidence default: below it the mesh is not a face's. */
+export const MIN_FACE_PRESENCE = 0.5;
+
 export interface FaceLandmarks {
   /** 478 × (x, y, z) in frame pixels; z is relative depth in the same pixel scale (smaller = nearer). */
   points: Float32Array;

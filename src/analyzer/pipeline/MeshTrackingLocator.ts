@@ -10,7 +10,7 @@
 import type { Affine, Box } from '../image/geometry.js';
 import type { InferenceRunner } from '../../inference/InferenceRunner.js';
 import { BlazeFaceDetector } from '../face/BlazeFaceDetector.js';
-import { FaceMesh, type FaceLandmarks } from '../face/FaceMesh.js';
+import { FaceMesh, MIN_FACE_PRESENCE, type FaceLandmarks } from '../face/FaceMesh.js';
 import { FaceTracker } from '../face/FaceTracker.js';
 import { LANDMARK_DETECTION_RULE } from '../face/landmarkDetectionRule.js';
 import type { FaceDetection } from '../face/FaceDetection.js';
@@ -20,9 +20,6 @@ import type { VideoFrame } from '../media/frames.js';
 import type { LocatorOptions } from './DetectingLocator.js';
 import type { FaceLocation, FaceLocator, LocatedFace } from './faceStages.js';
 import { DETECTOR_CANDIDATES, largestFirst } from './largestFirst.js';
-
-/** MediaPipe face landmarker's min_face_presence_confidence default. */
-export const MIN_FACE_PRESENCE = 0.5;
 
 export interface MeshTrackingOptions extends LocatorOptions {
   /** config analyzer.detectEveryFrames */

@@ -4,9 +4,7 @@
 // recording's length; an upload idle for FILE_IDLE_MS, or whose connection drops, ends and frees its analyzer.
 import { randomBytes } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
-import { z } from 'zod';
-import type { Ack } from '../../contracts/ack.js';
-import { AffectcastError, type ErrorPayload } from '../../contracts/errors.js';
+import { AffectcastError } from '../../contracts/errors.js';
 import {
   FileAudioSchema,
   FileBeginSchema,
@@ -23,6 +21,8 @@ import type { Logger } from '../../log/logger.js';
 import type { AffectHub } from '../../overlay/AffectHub.js';
 import type { Recording } from '../Recording.js';
 import { requireToken, type AuthedSocketData } from '../../auth/socketAuth.js';
+import { answerRequests } from '../answerRequests.js';
+import { parseOrThrow } from '../../store/validate.js';
 import { FileUpload } from './FileUpload.js';
 
 export type FileNamespace = Namespace<FileClientToServerEvents, FileServerToClientEvents, Record<string, never>, AuthedSocketData>;
@@ -40,14 +40,6 @@ export interface FileNamespaceDeps {
   /** Uploads analysed at once on this server, and the most frames one upload may send. */
   limits: { fileUploads: number; fileFrames: number };
   logger: Logger;
-}
-
-type Handler = (socket: Socket, data: unknown) => Promise<unknown> | unknown;
-
-function parse<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new AffectcastError('BAD_REQUEST', z.prettifyError(parsed.error).slice(0, 500));
-  return parsed.data;
 }
 
 export function attachFileNamespace(namespace: FileNamespace, deps: FileNamespaceDeps): () => void {
@@ -79,9 +71,10 @@ export function attachFileNamespace(namespace: FileNamespace, deps: FileNamespac
     return entry.upload;
   };
 
-  const handlers: Record<keyof FileClientToServerEvents, Handler> = {
-    fileBegin: (socket, data) => {
-      const request = parse(FileBeginSchema, data);
+  /** The requests of one connection. */
+  const requestsOf = (socket: Socket): Record<keyof FileClientToServerEvents, (data: unknown) => unknown> => ({
+    fileBegin: (data) => {
+      const request = parseOrThrow(FileBeginSchema, data, 'request');
       const roomId = (socket.data as AuthedSocketData).claims.room;
       if (uploads.has(socket.id)) throw new AffectcastError('LIMIT_REACHED', 'this connection is already sending a recording: end it first');
       if (uploads.size >= deps.limits.fileUploads) throw new AffectcastError('LIMIT_REACHED', `${deps.limits.fileUploads} recordings are being analysed on this server: retry when one ends`);
@@ -104,54 +97,28 @@ export function attachFileNamespace(namespace: FileNamespace, deps: FileNamespac
       log.info({ roomId, uploadId, name: request.name, durationMs: request.durationMs, maxFrames }, 'analysing a recording');
       return settings;
     },
-    fileFrame: async (socket, data) => {
-      const request = parse(FileFrameSchema, data);
+    fileFrame: async (data) => {
+      const request = parseOrThrow(FileFrameSchema, data, 'request');
       if (request.data.byteLength > FILE_PART_BYTES) throw new AffectcastError('BAD_REQUEST', `a part holds at most ${FILE_PART_BYTES} bytes`);
       const upload = uploadOf(socket, request.uploadId);
       return { faces: await upload.frame(request) };
     },
-    fileAudio: (socket, data) => {
-      const request = parse(FileAudioSchema, data);
+    fileAudio: (data) => {
+      const request = parseOrThrow(FileAudioSchema, data, 'request');
       if (request.pcm.byteLength > FILE_PART_BYTES) throw new AffectcastError('BAD_REQUEST', `an audio chunk holds at most ${FILE_PART_BYTES} bytes`);
       return { samples: uploadOf(socket, request.uploadId).audio(request.t, request.pcm) };
     },
-    fileEnd: (socket, data) => {
-      const request = parse(FileEndSchema, data);
+    fileEnd: (data) => {
+      const request = parseOrThrow(FileEndSchema, data, 'request');
       const upload = uploadOf(socket, request.uploadId);
       end(socket.id, 'finished');
       return { frames: upload.frames, events: upload.events };
     },
-  };
+  });
 
   namespace.on('connection', (socket) => {
-    // Messages of one connection are handled in order: a frame's parts, then the next frame.
-    let queue: Promise<unknown> = Promise.resolve();
-    let warned = false;
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      // the event name is the client's too: a number or anything else is just an unknown request
-      const name = String(event).slice(0, 64);
-      const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
-      const reply = ack as (a: Ack<unknown>) => void;
-      const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event as keyof FileClientToServerEvents] : undefined;
-      const fail = (error: unknown) => {
-        const payload: ErrorPayload = error instanceof AffectcastError ? error.toPayload() : { code: 'INTERNAL', message: 'internal error' };
-        if (payload.code === 'INTERNAL') log.error({ err: error, event: name }, 'file request failed');
-        else if (!warned) {
-          warned = true;
-          log.warn({ code: payload.code, event: name }, 'file request refused (further refusals on this connection at debug)');
-        } else log.debug({ code: payload.code, event: name }, 'file request refused');
-        reply({ ok: false, error: payload });
-      };
-      queue = queue.then(async () => {
-        try {
-          if (!handler) throw new AffectcastError('UNKNOWN_REQUEST', `no such request: ${name}`);
-          reply({ ok: true, data: await handler(socket, args.length >= 2 ? args[0] : undefined) });
-        } catch (error) {
-          fail(error);
-        }
-      });
-    });
+    // One message at a time, in order: a frame's parts, then the next frame.
+    answerRequests(socket, requestsOf(socket), log, { ordered: true });
     socket.on('disconnect', () => end(socket.id, 'disconnected'));
   });
 
